@@ -1,0 +1,34 @@
+# KorQA — the two commands a user needs:  make test   and (once the FAQ lands)  make chat
+# Every target first installs the Debian packages that are missing, then builds.
+
+SYSTEM_PACKAGES := libicu-dev libsqlite3-dev libopenblas-dev libreadline-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+SWIFT_BUILD_FLAGS ?=
+
+.PHONY: deps build release test bench-text clean
+
+# Installs only what is missing, so a machine that has everything makes no apt call at all.
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make: installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build $(SWIFT_BUILD_FLAGS)
+
+release: deps
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+
+test: deps
+	swift test $(SWIFT_BUILD_FLAGS)
+
+# Throughput of normalize/tokenize against the Python peer (see bench/README.md).
+bench-text: release
+	bash bench/text.sh
+
+clean:
+	swift package clean

@@ -1,0 +1,36 @@
+// swift-tools-version: 6.1
+// KorQA: a Korean natural-language-understanding engine (normalize, tokenize, encode, classify,
+// retrieve, read, summarize) that runs offline on a CPU from one binary.
+//
+// Imports only point down: korqa (CLI) -> QAEngine -> tasks -> {Hangul, NeuralCore} -> C shims.
+import PackageDescription
+
+let package = Package(
+    name: "KorQA",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "korqa", targets: ["korqa"]),
+        .library(name: "Hangul", targets: ["Hangul"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // ICU behind a C face whose header uses only <stdint.h> types (see korqa_icu.h for why).
+        .target(
+            name: "CKoreanICU",
+            linkerSettings: [
+                .linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata"),
+            ]
+        ),
+        .target(name: "Hangul", dependencies: ["CKoreanICU"]),
+        .executableTarget(
+            name: "korqa",
+            dependencies: [
+                "Hangul",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "HangulTests", dependencies: ["Hangul"]),
+    ]
+)

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Hangul
+
+extension TokenUnit: ExpressibleByArgument {}
+
+extension KorQA {
+    struct Tokenize: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Normalize and tokenize Korean text, with offsets into the original.",
+            discussion: """
+            Units:
+              syllable  each non-space character; a Hangul syllable is one token
+              jamo      each Hangul syllable as its conjoining jamo (초성 중성 종성)
+              word      ICU word boundaries; punctuation kept, spaces dropped
+              eojeol    whitespace-separated words (어절)
+
+            Plain output is the tokens separated by spaces, one line per input line. With --json \
+            each input line gives one JSON array of {"text","start","end"}, where start..<end are \
+            Unicode code-point offsets into the ORIGINAL line (half-open), the unit of KorQuAD's \
+            answer_start.
+
+            Examples:
+              korqa tokenize --unit syllable "한국어 질문"        # 한 국 어 질 문
+              korqa tokenize --unit jamo --json "각"
+              korqa tokenize --unit word < corpus.txt
+            """
+        )
+
+        @Option(help: "Token unit: \(TokenUnit.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var unit: TokenUnit = .syllable
+
+        @Flag(help: "Print one JSON array of tokens with offsets per input line.")
+        var json = false
+
+        @OptionGroup var normalization: NormalizationOptions
+
+        @Argument(help: "Text to tokenize; each argument is one line. Reads stdin when absent.")
+        var text: [String] = []
+
+        func run() throws {
+            let normalizer = normalization.normalizer
+            let tokenizer = makeTokenizer(unit)
+            var output = Output()
+            try LineInput(arguments: text).forEachLine { _, scalars in
+                let tokens = tokenizer.tokenize(normalizer.normalize(scalars: scalars))
+                if json {
+                    output.write("[")
+                    for (i, token) in tokens.enumerated() {
+                        output.write(i == 0 ? "{\"text\":" : ",{\"text\":")
+                        output.write(JSON.quote(token.text))
+                        output.write(",\"start\":\(token.start),\"end\":\(token.end)}")
+                    }
+                    output.writeLine("]")
+                } else {
+                    for (i, token) in tokens.enumerated() {
+                        if i > 0 { output.write(" ") }
+                        output.write(token.text)
+                    }
+                    output.writeLine("")
+                }
+            }
+            output.flush()
+        }
+    }
+}

@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Reads plain-text corpora (one file, or a directory of shards such as WikiExtractor output).
+enum TextCorpus {
+    /// Whole lines (as UTF-8 bytes, without the newline) until `limitBytes` are collected.
+    /// Empty lines and WikiExtractor's `<doc …>` / `</doc>` lines are skipped.
+    static func loadLines(from path: String, limitBytes: Int) throws -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        var total = 0
+        for file in try files(at: path) {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CLIError.io("cannot read \(file)")
+            }
+            for line in data.split(separator: 0x0A, omittingEmptySubsequences: true) {
+                if line.starts(with: Array("<doc".utf8)) || line.starts(with: Array("</doc>".utf8)) { continue }
+                lines.append(Array(line))
+                total += line.count
+                if total >= limitBytes { return lines }
+            }
+        }
+        return lines
+    }
+
+    static func files(at path: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CLIError.io("\(path): no such file or directory")
+        }
+        guard isDirectory.boolValue else { return [path] }
+        let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+        return names.filter { !$0.hasPrefix(".") }.map { path + "/" + $0 }
+    }
+}
+
+func monotonicSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}

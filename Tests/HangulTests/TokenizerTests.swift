@@ -1,0 +1,96 @@
+import Testing
+@testable import Hangul
+
+@Suite struct TokenizerTests {
+    func tokens(_ text: String, _ unit: TokenUnit) -> [Token] {
+        makeTokenizer(unit).tokenize(text)
+    }
+
+    @Test func syllableTokens() {
+        #expect(tokens("한국어 질문", .syllable) == [
+            Token(text: "한", start: 0, end: 1), Token(text: "국", start: 1, end: 2),
+            Token(text: "어", start: 2, end: 3), Token(text: "질", start: 4, end: 5),
+            Token(text: "문", start: 5, end: 6),
+        ])
+        // NFD input: 15 scalars, tokens point at the scalar ranges of each syllable.
+        let nfd = "\u{1112}\u{1161}\u{11AB}\u{1100}\u{116E}\u{11A8}\u{110B}\u{1165} \u{110C}\u{1175}\u{11AF}\u{1106}\u{116E}\u{11AB}"
+        #expect(tokens(nfd, .syllable).map(\.text) == ["한", "국", "어", "질", "문"])
+        #expect(tokens(nfd, .syllable).map(\.start) == [0, 3, 6, 9, 12])
+        #expect(tokens(nfd, .syllable).map(\.end) == [3, 6, 8, 12, 15])
+        // Graphemes stay whole: an emoji with a skin tone, old Hangul, e + combining acute.
+        #expect(tokens("👍🏽ᄒᆞᆫe\u{0301}", .syllable).map(\.text) == ["👍🏽", "ᄒᆞᆫ", "é"])
+    }
+
+    @Test func jamoTokens() {
+        #expect(tokens("각 a", .jamo) == [
+            Token(text: "\u{1100}", start: 0, end: 1), Token(text: "\u{1161}", start: 0, end: 1),
+            Token(text: "\u{11A8}", start: 0, end: 1), Token(text: "a", start: 2, end: 3),
+        ])
+        #expect(tokens("ㅋ가", .jamo).map(\.text) == ["ㅋ", "\u{1100}", "\u{1161}"])
+    }
+
+    @Test func wordAndEojeolTokens() {
+        #expect(tokens("서울에서 날씨는? 3.5%입니다", .word).map(\.text) == ["서울에서", "날씨는", "?", "3.5", "%", "입니다"])
+        #expect(tokens("  서울에서\u{3000}날씨는?  ", .eojeol) == [
+            Token(text: "서울에서", start: 2, end: 6), Token(text: "날씨는?", start: 7, end: 11),
+        ])
+        #expect(tokens("", .word).isEmpty && tokens(" \u{200B} ", .eojeol).isEmpty)
+    }
+
+    /// The offset property every tokenizer must keep: slicing the ORIGINAL text by a token's
+    /// [start, end) and normalizing gives the token. Where one original character normalizes to
+    /// several tokens (㈜ -> ( 주 ), ㎏ -> k g), those tokens share or overlap its range; they
+    /// are compared as a group: the union of their ranges gives their concatenation.
+    @Test(arguments: TokenUnit.allCases)
+    func slicingTheOriginalGivesTheToken(unit: TokenUnit) {
+        var generator = SeededGenerator(seed: 42)
+        let normalizer = Normalizer()
+        let tokenizer = makeTokenizer(unit)
+        var checked = 0
+        var grouped = 0
+        for _ in 0..<2000 {
+            let original = RandomText.string(using: &generator)
+            let count = original.unicodeScalars.count
+            let tokens = tokenizer.tokenize(normalizer.normalize(original))
+            var i = 0
+            while i < tokens.count {
+                var j = i
+                var groupEnd = tokens[i].end
+                while j + 1 < tokens.count && tokens[j + 1].start < groupEnd {
+                    j += 1
+                    groupEnd = max(groupEnd, tokens[j].end)
+                }
+                for token in tokens[i...j] {
+                    #expect(0 <= token.start && token.start < token.end && token.end <= count)
+                }
+                if i > 0 { #expect(tokens[i - 1].end <= tokens[i].start) }
+                let group = tokens[i...j].map(\.text).joined()
+                #expect(!group.unicodeScalars.contains(" "))
+                let expected = normalizer.normalize(slice(original, tokens[i].start, groupEnd)).string
+                    .replacingSpaces()
+                if unit == .jamo {
+                    // Jamo tokens of one syllable compose back into it.
+                    #expect(normalizer.normalize(group).string == expected, "\(unit) \(tokens[i...j]) in \(original.debugDescription)")
+                } else {
+                    #expect(group == expected, "\(unit) \(tokens[i...j]) in \(original.debugDescription)")
+                }
+                checked += 1
+                if j > i { grouped += 1 }
+                i = j + 1
+            }
+        }
+        // Apart from jamo (a syllable's 2-3 jamo always share its range), most tokens stand
+        // alone: the grouping is for the rare expanding characters.
+        #expect(checked > 2000)
+        #expect(unit == .jamo || grouped * 5 < checked)
+        #expect(checked > 2000)
+    }
+}
+
+extension String {
+    /// Tokens never contain spaces; a slice that normalizes to several words is compared with
+    /// its spaces taken out.
+    func replacingSpaces() -> String {
+        String(String.UnicodeScalarView(unicodeScalars.filter { $0 != " " }))
+    }
+}
