@@ -80,8 +80,9 @@ func eojeolRanges(_ text: NormalizedText) -> [GraphemeRange] {
 func graphemeRanges(_ text: NormalizedText) -> [GraphemeRange] {
     var ranges: [GraphemeRange] = []
     ranges.reserveCapacity(text.count)
+    let table = ScalarTables.bmp
     for word in eojeolRanges(text) {
-        if isGraphemeSimple(text, word) {
+        if isGraphemeSimple(text, word, table) {
             for i in word.first...word.last { ranges.append(GraphemeRange(first: i, last: i)) }
         } else {
             appendGraphemes(of: text, word, to: &ranges)
@@ -92,9 +93,11 @@ func graphemeRanges(_ text: NormalizedText) -> [GraphemeRange] {
 
 /// True when every scalar of `word` is grapheme-simple, so each one is its own grapheme.
 @inline(__always)
-func isGraphemeSimple(_ text: NormalizedText, _ word: GraphemeRange) -> Bool {
-    for i in word.first...word.last where !ScalarTables.isGraphemeSimple(text.scalars[i].value) {
-        return false
+func isGraphemeSimple(_ text: NormalizedText, _ word: GraphemeRange, _ table: [UInt8]) -> Bool {
+    for i in word.first...word.last {
+        let c = text.scalars[i].value
+        let entry = c < 0x10000 ? table[Int(c)] : ScalarTables.compute(c)
+        if entry & ScalarTables.simpleBit == 0 { return false }
     }
     return true
 }
@@ -147,11 +150,15 @@ public struct SyllableTokenizer: Tokenizer {
         var tokens: [Token] = []
         tokens.reserveCapacity(text.count)
         var slow: [GraphemeRange] = []
+        let table = ScalarTables.bmp
+        let syllables = ScalarStrings.syllables, ascii = ScalarStrings.ascii
         for word in eojeolRanges(text) {
-            if isGraphemeSimple(text, word) {
+            if isGraphemeSimple(text, word, table) {
                 for i in word.first...word.last {
-                    tokens.append(Token(text: ScalarStrings.string(text.scalars[i]),
-                                        start: text.starts[i], end: text.ends[i]))
+                    let v = text.scalars[i].value
+                    let string = v &- Jamo.syllableBase < Jamo.syllableCount ? syllables[Int(v &- Jamo.syllableBase)]
+                        : v < 0x80 ? ascii[Int(v)] : ScalarStrings.string(text.scalars[i])
+                    tokens.append(Token(text: string, start: text.starts[i], end: text.ends[i]))
                 }
             } else {
                 slow.removeAll(keepingCapacity: true)
@@ -173,13 +180,14 @@ public struct JamoTokenizer: Tokenizer {
         let graphemes = graphemeRanges(text)
         var tokens: [Token] = []
         tokens.reserveCapacity(graphemes.count * 3)
+        let conjoining = ScalarStrings.conjoining
         for g in graphemes {
             let start = text.starts[g.first], end = text.ends[g.last]
             if g.first == g.last, let parts = Jamo.parts(of: text.scalars[g.first]) {
-                tokens.append(Token(text: ScalarStrings.conjoining[0x00 + parts.initial], start: start, end: end))
-                tokens.append(Token(text: ScalarStrings.conjoining[0x61 + parts.medial], start: start, end: end))
+                tokens.append(Token(text: conjoining[parts.initial], start: start, end: end))
+                tokens.append(Token(text: conjoining[0x61 + parts.medial], start: start, end: end))
                 if parts.final != 0 {
-                    tokens.append(Token(text: ScalarStrings.conjoining[0xA7 + parts.final], start: start, end: end))
+                    tokens.append(Token(text: conjoining[0xA7 + parts.final], start: start, end: end))
                 }
             } else {
                 tokens.append(Token(text: makeString(text.scalars[g.first...g.last]), start: start, end: end))

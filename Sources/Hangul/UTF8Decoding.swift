@@ -33,6 +33,17 @@ public enum UTF8Decoding {
                 i += 1
                 continue
             }
+            // Fast path for the common well-formed 3-byte form (all of Hangul): lead E1–EC or
+            // EE–EF, two continuation bytes.
+            if i + 2 < n, (0xE1...0xEF).contains(b0), b0 != 0xED {
+                let b1 = UInt32(bytes[i + 1]), b2 = UInt32(bytes[i + 2])
+                if b1 & 0xC0 == 0x80 && b2 & 0xC0 == 0x80 {
+                    let value = (b0 & 0x0F) << 12 | (b1 & 0x3F) << 6 | (b2 & 0x3F)
+                    out[k] = unsafeBitCast(value, to: Unicode.Scalar.self); k += 1
+                    i += 3
+                    continue
+                }
+            }
             // Expected length and the allowed range of the second byte (Table 3-7 of Unicode).
             var length = 0
             var lo: UInt32 = 0x80, hi: UInt32 = 0xBF
