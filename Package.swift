@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "korqa", targets: ["korqa"]),
         .library(name: "Hangul", targets: ["Hangul"]),
+        .library(name: "NeuralCore", targets: ["NeuralCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -24,13 +25,18 @@ let package = Package(
             ]
         ),
         .target(name: "Hangul", dependencies: ["CKoreanICU"]),
+        // OpenBLAS through pkg-config (Debian: libopenblas-dev), wrapped as GRDB wraps SQLite.
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "NeuralCore", dependencies: ["COpenBLAS"]),
         .executableTarget(
             name: "korqa",
             dependencies: [
                 "Hangul",
+                "NeuralCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "HangulTests", dependencies: ["Hangul"]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
     ]
 )

@@ -1,0 +1,321 @@
+/// One LSTM direction over a padded batch.
+///
+/// Gates in PyTorch's order i, f, g, o:
+///   gates = x W_ihᵀ + h_{t-1} W_hhᵀ + b      W_ih [4H, I], W_hh [4H, H], b [4H]
+///   i, f, o = σ(·);  g = tanh(·);  c_t = f c_{t-1} + i g;  h_t = o tanh(c_t)
+/// One bias vector (PyTorch keeps two, b_ih and b_hh, whose sum is equivalent).
+///
+/// Speed: the input projection of every time step is one GEMM [T·B, I] × [I, 4H] before the
+/// recurrence, leaving one [B, H] × [H, 4H] GEMM per step; in backward, dW_ih and dW_hh are one
+/// GEMM each after the loop. Buffers are time-major in processing order so each step's slice is
+/// contiguous.
+///
+/// Padding: for row b, positions t ≥ lengths[b] leave the state unchanged and output zeros, so
+/// padding changes no output and no gradient of the real positions. The reverse direction starts
+/// at each row's own last real position.
+public struct LSTM: Sendable {
+    public let store: ParameterStore
+    public let inputWeight: ParameterSlot  // [4H, I]
+    public let hiddenWeight: ParameterSlot  // [4H, H]
+    public let bias: ParameterSlot  // [4H]
+    public let inputSize: Int
+    public let hiddenSize: Int
+    public let reverse: Bool
+
+    /// Weights and bias ~ U(-1/√H, 1/√H) as in PyTorch; the forget-gate bias starts at 1 (a
+    /// common choice that helps gradients flow early in training).
+    public init(store: ParameterStore, name: String, inputSize: Int, hiddenSize: Int, reverse: Bool = false,
+                random: inout SeededRandom) {
+        self.store = store
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.reverse = reverse
+        let h4 = 4 * hiddenSize
+        inputWeight = store.add("\(name).weight_ih", shape: [h4, inputSize],
+                                initial: Initializer.uniformFanIn(h4 * inputSize, fanIn: hiddenSize, random: &random))
+        hiddenWeight = store.add("\(name).weight_hh", shape: [h4, hiddenSize],
+                                 initial: Initializer.uniformFanIn(h4 * hiddenSize, fanIn: hiddenSize, random: &random))
+        var b = Initializer.uniformFanIn(h4, fanIn: hiddenSize, random: &random)
+        for j in hiddenSize..<(2 * hiddenSize) { b[j] += 1 }
+        bias = store.add("\(name).bias", shape: [h4], initial: b)
+    }
+
+    /// What backward needs, kept from forward.
+    public struct Cache: Sendable {
+        var mask: SequenceMask
+        var xTime: [Float]  // [T, B, I] processing order
+        var gates: [Float]  // [T, B, 4H] activated i, f, g, o
+        var cells: [Float]  // [T+1, B, H] c before/after each step
+        var hiddens: [Float]  // [T+1, B, H]
+        var tanhCells: [Float]  // [T, B, H]
+    }
+
+    @inline(__always)
+    func time(_ k: Int, _ steps: Int) -> Int { reverse ? steps - 1 - k : k }
+
+    /// x [B, T, I] -> output [B, T, H] (zeros at padding).
+    public func forward(_ x: Tensor, mask: SequenceMask) -> (Tensor, Cache) {
+        let B = mask.batchSize, T = mask.maxLength, I = inputSize, H = hiddenSize, H4 = 4 * H
+        precondition(x.shape == [B, T, I], "LSTM expects input [\(B), \(T), \(I)], got \(x.shape)")
+        var cache = Cache(mask: mask,
+                          xTime: [Float](repeating: 0, count: T * B * I),
+                          gates: [Float](repeating: 0, count: T * B * H4),
+                          cells: [Float](repeating: 0, count: (T + 1) * B * H),
+                          hiddens: [Float](repeating: 0, count: (T + 1) * B * H),
+                          tanhCells: [Float](repeating: 0, count: T * B * H))
+        var output = Tensor(zeros: [B, T, H])
+        guard T > 0 && B > 0 else { return (output, cache) }
+        let wih = store.value(inputWeight), whh = store.value(hiddenWeight), bias = store.value(self.bias)
+        x.data.withUnsafeBufferPointer { xp in
+            cache.xTime.withUnsafeMutableBufferPointer { xt in
+                for k in 0..<T {
+                    let t = time(k, T)
+                    for b in 0..<B {
+                        (xt.baseAddress! + (k * B + b) * I).update(from: xp.baseAddress! + (b * T + t) * I, count: I)
+                    }
+                }
+            }
+        }
+        cache.gates.withUnsafeMutableBufferPointer { gp in
+        cache.cells.withUnsafeMutableBufferPointer { cp in
+        cache.hiddens.withUnsafeMutableBufferPointer { hp in
+        cache.tanhCells.withUnsafeMutableBufferPointer { tcp in
+        output.data.withUnsafeMutableBufferPointer { op in
+            let gates = gp.baseAddress!, cells = cp.baseAddress!, hiddens = hp.baseAddress!
+            let tanhCells = tcp.baseAddress!, out = op.baseAddress!
+            // Hoisted input projection for all steps: gates = xTime W_ihᵀ + b.
+            for row in 0..<(T * B) { (gates + row * H4).update(from: bias, count: H4) }
+            cache.xTime.withUnsafeBufferPointer { xt in
+                MatMul.gemm(transposeA: false, transposeB: true, m: T * B, n: H4, k: I,
+                            a: xt.baseAddress!, lda: I, b: wih, ldb: I, beta: 1, c: gates, ldc: H4)
+            }
+            for k in 0..<T {
+                let t = time(k, T)
+                let g = gates + k * B * H4
+                let hPrev = hiddens + k * B * H, cPrev = cells + k * B * H
+                let hNext = hiddens + (k + 1) * B * H, cNext = cells + (k + 1) * B * H
+                MatMul.gemm(transposeA: false, transposeB: true, m: B, n: H4, k: H,
+                            a: hPrev, lda: H, b: whh, ldb: H, beta: 1, c: g, ldc: H4)
+                for b in 0..<B {
+                    let row = g + b * H4
+                    let hp = hPrev + b * H, cpv = cPrev + b * H, hn = hNext + b * H, cn = cNext + b * H
+                    if !mask.isReal(b, t) {
+                        hn.update(from: hp, count: H)
+                        cn.update(from: cpv, count: H)
+                        row.update(repeating: 0, count: H4)
+                        continue
+                    }
+                    Vectorized.sigmoid(row, count: 2 * H)  // i, f
+                    Vectorized.tanh(row + 2 * H, count: H)  // g
+                    Vectorized.sigmoid(row + 3 * H, count: H)  // o
+                    let tc = tanhCells + (k * B + b) * H
+                    for j in 0..<H {
+                        let c = row[H + j] * cpv[j] + row[j] * row[2 * H + j]
+                        cn[j] = c
+                        tc[j] = c
+                    }
+                    Vectorized.tanh(tc, count: H)
+                    let o = out + (b * T + t) * H
+                    for j in 0..<H {
+                        let h = row[3 * H + j] * tc[j]
+                        hn[j] = h
+                        o[j] = h
+                    }
+                }
+            }
+        }}}}}
+        return (output, cache)
+    }
+
+    /// dOutput [B, T, H] -> dx [B, T, I]; adds the weight gradients into the store.
+    public func backward(_ dOutput: Tensor, cache: Cache) -> Tensor {
+        let mask = cache.mask
+        let B = mask.batchSize, T = mask.maxLength, I = inputSize, H = hiddenSize, H4 = 4 * H
+        precondition(dOutput.shape == [B, T, H], "LSTM.backward expects [\(B), \(T), \(H)], got \(dOutput.shape)")
+        var dx = Tensor(zeros: [B, T, I])
+        guard T > 0 && B > 0 else { return dx }
+        let wih = store.value(inputWeight), whh = store.value(hiddenWeight)
+        let dwih = store.gradient(inputWeight), dwhh = store.gradient(hiddenWeight), dbias = store.gradient(bias)
+        var dGates = [Float](repeating: 0, count: T * B * H4)  // [T, B, 4H]
+        var dh = [Float](repeating: 0, count: B * H)
+        var dc = [Float](repeating: 0, count: B * H)
+        var dhFromGates = [Float](repeating: 0, count: B * H)
+        dGates.withUnsafeMutableBufferPointer { dgp in
+        dh.withUnsafeMutableBufferPointer { dhp in
+        dc.withUnsafeMutableBufferPointer { dcp in
+        dhFromGates.withUnsafeMutableBufferPointer { dhgp in
+        dOutput.data.withUnsafeBufferPointer { dop in
+        cache.gates.withUnsafeBufferPointer { gp in
+        cache.cells.withUnsafeBufferPointer { cp in
+        cache.tanhCells.withUnsafeBufferPointer { tcp in
+            let dG = dgp.baseAddress!, dH = dhp.baseAddress!, dC = dcp.baseAddress!, dHG = dhgp.baseAddress!
+            let gates = gp.baseAddress!, cells = cp.baseAddress!, tanhCells = tcp.baseAddress!
+            for k in stride(from: T - 1, through: 0, by: -1) {
+                let t = time(k, T)
+                for b in 0..<B where mask.isReal(b, t) {
+                    let row = gates + (k * B + b) * H4
+                    let dRow = dG + (k * B + b) * H4
+                    let tc = tanhCells + (k * B + b) * H
+                    let cPrev = cells + (k * B + b) * H
+                    let dOut = dop.baseAddress! + (b * T + t) * H
+                    let dhb = dH + b * H, dcb = dC + b * H
+                    for j in 0..<H {
+                        let i = row[j], f = row[H + j], g = row[2 * H + j], o = row[3 * H + j]
+                        let dhj = dhb[j] + dOut[j]
+                        let tcj = tc[j]
+                        let dcj = dcb[j] + dhj * o * (1 - tcj * tcj)
+                        dRow[j] = dcj * g * i * (1 - i)
+                        dRow[H + j] = dcj * cPrev[j] * f * (1 - f)
+                        dRow[2 * H + j] = dcj * i * (1 - g * g)
+                        dRow[3 * H + j] = dhj * tcj * o * (1 - o)
+                        dcb[j] = dcj * f
+                    }
+                }
+                // dh_{t-1} = dGates W_hh for real rows; padded rows pass dh through unchanged.
+                MatMul.gemm(transposeA: false, transposeB: false, m: B, n: H, k: H4,
+                            a: dG + k * B * H4, lda: H4, b: whh, ldb: H, c: dHG, ldc: H)
+                for b in 0..<B where mask.isReal(b, t) {
+                    (dH + b * H).update(from: dHG + b * H, count: H)
+                }
+            }
+            // Weight gradients over all steps at once.
+            cache.hiddens.withUnsafeBufferPointer { hp in
+                MatMul.gemm(transposeA: true, transposeB: false, m: H4, n: H, k: T * B,
+                            a: dG, lda: H4, b: hp.baseAddress!, ldb: H, beta: 1, c: dwhh, ldc: H)
+            }
+            cache.xTime.withUnsafeBufferPointer { xt in
+                MatMul.gemm(transposeA: true, transposeB: false, m: H4, n: I, k: T * B,
+                            a: dG, lda: H4, b: xt.baseAddress!, ldb: I, beta: 1, c: dwih, ldc: I)
+            }
+            for row in 0..<(T * B) {
+                let r = dG + row * H4
+                for j in 0..<H4 { dbias[j] += r[j] }
+            }
+            // dx in time-major order, then scattered back to [B, T, I].
+            var dxTime = [Float](repeating: 0, count: T * B * I)
+            dxTime.withUnsafeMutableBufferPointer { dxt in
+                MatMul.gemm(transposeA: false, transposeB: false, m: T * B, n: I, k: H4,
+                            a: dG, lda: H4, b: wih, ldb: I, c: dxt.baseAddress!, ldc: I)
+                dx.data.withUnsafeMutableBufferPointer { dxp in
+                    for k in 0..<T {
+                        let t = time(k, T)
+                        for b in 0..<B {
+                            (dxp.baseAddress! + (b * T + t) * I).update(from: dxt.baseAddress! + (k * B + b) * I, count: I)
+                        }
+                    }
+                }
+            }
+        }}}}}}}}
+        return dx
+    }
+}
+
+/// A forward and a reverse LSTM over the same input; outputs concatenated as [B, T, 2H]
+/// (forward features first).
+public struct BiLSTM: Sendable {
+    public let forwardLSTM: LSTM
+    public let backwardLSTM: LSTM
+    public var hiddenSize: Int { forwardLSTM.hiddenSize }
+    public var outputSize: Int { 2 * forwardLSTM.hiddenSize }
+
+    public init(store: ParameterStore, name: String, inputSize: Int, hiddenSize: Int, random: inout SeededRandom) {
+        forwardLSTM = LSTM(store: store, name: "\(name).forward", inputSize: inputSize, hiddenSize: hiddenSize,
+                           reverse: false, random: &random)
+        backwardLSTM = LSTM(store: store, name: "\(name).backward", inputSize: inputSize, hiddenSize: hiddenSize,
+                            reverse: true, random: &random)
+    }
+
+    public struct Cache: Sendable {
+        var forward: LSTM.Cache
+        var backward: LSTM.Cache
+    }
+
+    public func forward(_ x: Tensor, mask: SequenceMask) -> (Tensor, Cache) {
+        let (f, fc) = forwardLSTM.forward(x, mask: mask)
+        let (r, rc) = backwardLSTM.forward(x, mask: mask)
+        return (concatenateLast(f, r), Cache(forward: fc, backward: rc))
+    }
+
+    public func backward(_ dOutput: Tensor, cache: Cache) -> Tensor {
+        let (df, dr) = splitLast(dOutput, hiddenSize)
+        var dx = forwardLSTM.backward(df, cache: cache.forward)
+        let dxr = backwardLSTM.backward(dr, cache: cache.backward)
+        for i in 0..<dx.count { dx.data[i] += dxr.data[i] }
+        return dx
+    }
+}
+
+/// BiLSTM layers on top of each other, with dropout between them in training.
+public struct StackedBiLSTM: Sendable {
+    public let layers: [BiLSTM]
+    public let dropout: Dropout
+
+    public init(store: ParameterStore, name: String, inputSize: Int, hiddenSize: Int, layerCount: Int,
+                dropout: Float = 0, random: inout SeededRandom) {
+        var layers: [BiLSTM] = []
+        for l in 0..<layerCount {
+            layers.append(BiLSTM(store: store, name: "\(name).\(l)", inputSize: l == 0 ? inputSize : 2 * hiddenSize,
+                                 hiddenSize: hiddenSize, random: &random))
+        }
+        self.layers = layers
+        self.dropout = Dropout(probability: dropout)
+    }
+
+    public var outputSize: Int { layers.last!.outputSize }
+
+    public struct Cache: Sendable {
+        var layers: [BiLSTM.Cache] = []
+        var dropoutMasks: [[Float]] = []
+    }
+
+    public func forward(_ x: Tensor, mask: SequenceMask, training: Bool, random: inout SeededRandom) -> (Tensor, Cache) {
+        var cache = Cache()
+        var h = x
+        for (l, layer) in layers.enumerated() {
+            if l > 0 {
+                let (dropped, m) = dropout.forward(h, training: training, random: &random)
+                h = dropped
+                cache.dropoutMasks.append(m)
+            }
+            let (out, c) = layer.forward(h, mask: mask)
+            cache.layers.append(c)
+            h = out
+        }
+        return (h, cache)
+    }
+
+    public func backward(_ dOutput: Tensor, cache: Cache) -> Tensor {
+        var d = dOutput
+        for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            d = layers[l].backward(d, cache: cache.layers[l])
+            if l > 0 { d = dropout.backward(d, mask: cache.dropoutMasks[l - 1]) }
+        }
+        return d
+    }
+}
+
+/// [.., A] and [.., B] -> [.., A+B].
+public func concatenateLast(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let da = a.shape.last!, db = b.shape.last!
+    let rows = a.count / da
+    precondition(rows * db == b.count, "concatenateLast: \(a.shape) and \(b.shape) differ in leading shape")
+    var out = Tensor(zeros: Array(a.shape.dropLast()) + [da + db])
+    for r in 0..<rows {
+        for j in 0..<da { out.data[r * (da + db) + j] = a.data[r * da + j] }
+        for j in 0..<db { out.data[r * (da + db) + da + j] = b.data[r * db + j] }
+    }
+    return out
+}
+
+/// [.., A+B] -> ([.., A], [.., B]) with A = `first`.
+public func splitLast(_ x: Tensor, _ first: Int) -> (Tensor, Tensor) {
+    let d = x.shape.last!, second = d - first
+    let rows = x.count / d
+    var a = Tensor(zeros: Array(x.shape.dropLast()) + [first])
+    var b = Tensor(zeros: Array(x.shape.dropLast()) + [second])
+    for r in 0..<rows {
+        for j in 0..<first { a.data[r * first + j] = x.data[r * d + j] }
+        for j in 0..<second { b.data[r * second + j] = x.data[r * d + first + j] }
+    }
+    return (a, b)
+}

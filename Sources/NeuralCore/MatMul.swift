@@ -1,0 +1,50 @@
+import COpenBLAS
+
+/// Row-major matrix multiply `C = alpha * op(A) * op(B) + beta * C` where op(A) is [m, k],
+/// op(B) is [k, n] and C is [m, n]. `lda`, `ldb`, `ldc` are the row strides as stored.
+///
+/// The BLAS path is what every layer uses; `naive` is kept beside it as the reference the tests
+/// compare against (llm.c's habit) and as a fallback that needs no library.
+public enum MatMul {
+    @inline(__always)
+    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                            alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                            b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0 && n > 0 else { return }
+        if k == 0 {
+            if beta == 0 { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+            else if beta != 1 { for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } } }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// The reference: three loops, accumulated in Double.
+    public static func naive(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                             alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                             b: UnsafePointer<Float>, ldb: Int,
+                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: Double = 0
+                for p in 0..<k {
+                    let x = transposeA ? a[p * lda + i] : a[i * lda + p]
+                    let y = transposeB ? b[j * ldb + p] : b[p * ldb + j]
+                    sum += Double(x) * Double(y)
+                }
+                let previous = beta == 0 ? 0 : beta * c[i * ldc + j]
+                c[i * ldc + j] = alpha * Float(sum) + previous
+            }
+        }
+    }
+}
+
+/// OpenBLAS's own thread pool (used inside each GEMM).
+public enum BLASThreads {
+    public static func set(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
+    public static var count: Int { Int(openblas_get_num_threads()) }
+    /// The kernel OpenBLAS chose for this CPU (e.g. "Haswell", "SkylakeX").
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// Updates a store's values from its gradients. Like mlx-swift's optimizers, each one is a
+/// single per-element rule (`applySingle`-style), here one loop over the flat buffers.
+public protocol Optimizer {
+    var learningRate: Float { get set }
+    mutating func update(_ store: ParameterStore)
+    /// Named state tensors (for checkpoints) and their restoration.
+    var state: [String: [Float]] { get }
+    mutating func restore(state: [String: [Float]]) throws
+}
+
+/// Plain SGD with optional momentum (v = μv + g; w -= lr v).
+public struct SGD: Optimizer {
+    public var learningRate: Float
+    public var momentum: Float
+    var velocity: [Float] = []
+
+    public init(learningRate: Float, momentum: Float = 0) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+    }
+
+    public mutating func update(_ store: ParameterStore) {
+        let w = store.values, g = store.gradients
+        if momentum == 0 {
+            for i in 0..<w.count { w[i] -= learningRate * g[i] }
+            return
+        }
+        if velocity.count != w.count { velocity = [Float](repeating: 0, count: w.count) }
+        for i in 0..<w.count {
+            velocity[i] = momentum * velocity[i] + g[i]
+            w[i] -= learningRate * velocity[i]
+        }
+    }
+
+    public var state: [String: [Float]] { momentum == 0 ? [:] : ["sgd.velocity": velocity] }
+
+    public mutating func restore(state: [String: [Float]]) throws {
+        if let v = state["sgd.velocity"] { velocity = v }
+    }
+}
+
+/// Adam (Kingma & Ba) and, with `decoupledWeightDecay` > 0, AdamW (Loshchilov & Hutter).
+///
+/// Defaults, written down because frameworks differ: β1 0.9, β2 0.999, ε 1e-8 added to √v̂
+/// (PyTorch's placement), bias correction ON (as in PyTorch and llm.c; MLX's Adam has it off),
+/// weight decay 0.
+public struct Adam: Optimizer {
+    public var learningRate: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    public var decoupledWeightDecay: Float
+    public private(set) var step = 0
+    var m: [Float] = []
+    var v: [Float] = []
+
+    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+                decoupledWeightDecay: Float = 0) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.decoupledWeightDecay = decoupledWeightDecay
+    }
+
+    public mutating func update(_ store: ParameterStore) {
+        let w = store.values, g = store.gradients
+        if m.count != w.count {
+            m = [Float](repeating: 0, count: w.count)
+            v = [Float](repeating: 0, count: w.count)
+        }
+        step += 1
+        let correction1 = 1 - Float(Foundation.pow(Double(beta1), Double(step)))
+        let correction2 = 1 - Float(Foundation.pow(Double(beta2), Double(step)))
+        let lr = learningRate, b1 = beta1, b2 = beta2, eps = epsilon, wd = decoupledWeightDecay
+        m.withUnsafeMutableBufferPointer { mp in
+            v.withUnsafeMutableBufferPointer { vp in
+                for i in 0..<w.count {
+                    let gi = g[i]
+                    mp[i] = b1 * mp[i] + (1 - b1) * gi
+                    vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
+                    let mHat = mp[i] / correction1
+                    let vHat = vp[i] / correction2
+                    w[i] -= lr * (mHat / (vHat.squareRoot() + eps) + wd * w[i])
+                }
+            }
+        }
+    }
+
+    public var state: [String: [Float]] { ["adam.m": m, "adam.v": v, "adam.step": [Float(step)]] }
+
+    public mutating func restore(state: [String: [Float]]) throws {
+        guard let m = state["adam.m"], let v = state["adam.v"], let s = state["adam.step"]?.first else { return }
+        self.m = m
+        self.v = v
+        self.step = Int(s)
+    }
+}
+
+/// Learning rate as a function of the step: linear warm-up from 0, then constant, linear decay
+/// to 0, or cosine decay to 0 at `totalSteps`.
+public struct LearningRateSchedule: Sendable, Equatable {
+    public enum Decay: String, Sendable { case constant, linear, cosine }
+
+    public var peak: Float
+    public var warmupSteps: Int
+    public var totalSteps: Int
+    public var decay: Decay
+
+    public init(peak: Float, warmupSteps: Int = 0, totalSteps: Int, decay: Decay = .constant) {
+        self.peak = peak
+        self.warmupSteps = warmupSteps
+        self.totalSteps = max(totalSteps, 1)
+        self.decay = decay
+    }
+
+    /// The rate for 0-based `step`.
+    public func rate(at step: Int) -> Float {
+        if step < warmupSteps { return peak * Float(step + 1) / Float(warmupSteps) }
+        let span = max(totalSteps - warmupSteps, 1)
+        let progress = min(Float(step - warmupSteps) / Float(span), 1)
+        switch decay {
+        case .constant: return peak
+        case .linear: return peak * (1 - progress)
+        case .cosine: return peak * 0.5 * (1 + Float(Foundation.cos(Double.pi * Double(progress))))
+        }
+    }
+}
