@@ -27,7 +27,9 @@ let package = Package(
         .target(name: "Hangul", dependencies: ["CKoreanICU"]),
         // OpenBLAS through pkg-config (Debian: libopenblas-dev), wrapped as GRDB wraps SQLite.
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "NeuralCore", dependencies: ["COpenBLAS"]),
+        // Elementwise kernels in C, where the compiler vectorizes them (see korqa_kernels.h).
+        .target(name: "CNeuralKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CNeuralKernels"]),
         .executableTarget(
             name: "korqa",
             dependencies: [

@@ -1,3 +1,5 @@
+import CNeuralKernels
+
 /// One LSTM direction over a padded batch.
 ///
 /// Gates in PyTorch's order i, f, g, o:
@@ -57,12 +59,15 @@ public struct LSTM: Sendable {
     public func forward(_ x: Tensor, mask: SequenceMask) -> (Tensor, Cache) {
         let B = mask.batchSize, T = mask.maxLength, I = inputSize, H = hiddenSize, H4 = 4 * H
         precondition(x.shape == [B, T, I], "LSTM expects input [\(B), \(T), \(I)], got \(x.shape)")
+        // Every element of these buffers is written below before it is read (the state at step 0
+        // is zeroed, masked rows copy the previous state, tanhCells of masked rows are never
+        // read), so skip zero-filling 10+ MB per call.
         var cache = Cache(mask: mask,
-                          xTime: [Float](repeating: 0, count: T * B * I),
-                          gates: [Float](repeating: 0, count: T * B * H4),
-                          cells: [Float](repeating: 0, count: (T + 1) * B * H),
-                          hiddens: [Float](repeating: 0, count: (T + 1) * B * H),
-                          tanhCells: [Float](repeating: 0, count: T * B * H))
+                          xTime: uninitializedFloats(T * B * I),
+                          gates: uninitializedFloats(T * B * H4),
+                          cells: uninitializedFloats((T + 1) * B * H, zeroPrefix: B * H),
+                          hiddens: uninitializedFloats((T + 1) * B * H, zeroPrefix: B * H),
+                          tanhCells: uninitializedFloats(T * B * H))
         var output = Tensor(zeros: [B, T, H])
         guard T > 0 && B > 0 else { return (output, cache) }
         let wih = store.value(inputWeight), whh = store.value(hiddenWeight), bias = store.value(self.bias)
@@ -105,22 +110,8 @@ public struct LSTM: Sendable {
                         row.update(repeating: 0, count: H4)
                         continue
                     }
-                    Vectorized.sigmoid(row, count: 2 * H)  // i, f
-                    Vectorized.tanh(row + 2 * H, count: H)  // g
-                    Vectorized.sigmoid(row + 3 * H, count: H)  // o
-                    let tc = tanhCells + (k * B + b) * H
-                    for j in 0..<H {
-                        let c = row[H + j] * cpv[j] + row[j] * row[2 * H + j]
-                        cn[j] = c
-                        tc[j] = c
-                    }
-                    Vectorized.tanh(tc, count: H)
-                    let o = out + (b * T + t) * H
-                    for j in 0..<H {
-                        let h = row[3 * H + j] * tc[j]
-                        hn[j] = h
-                        o[j] = h
-                    }
+                    korqa_lstm_cell_forward(row, cpv, cn, tanhCells + (k * B + b) * H, hn, Int64(H))
+                    (out + (b * T + t) * H).update(from: hn, count: H)
                 }
             }
         }}}}}
@@ -158,18 +149,7 @@ public struct LSTM: Sendable {
                     let tc = tanhCells + (k * B + b) * H
                     let cPrev = cells + (k * B + b) * H
                     let dOut = dop.baseAddress! + (b * T + t) * H
-                    let dhb = dH + b * H, dcb = dC + b * H
-                    for j in 0..<H {
-                        let i = row[j], f = row[H + j], g = row[2 * H + j], o = row[3 * H + j]
-                        let dhj = dhb[j] + dOut[j]
-                        let tcj = tc[j]
-                        let dcj = dcb[j] + dhj * o * (1 - tcj * tcj)
-                        dRow[j] = dcj * g * i * (1 - i)
-                        dRow[H + j] = dcj * cPrev[j] * f * (1 - f)
-                        dRow[2 * H + j] = dcj * i * (1 - g * g)
-                        dRow[3 * H + j] = dhj * tcj * o * (1 - o)
-                        dcb[j] = dcj * f
-                    }
+                    korqa_lstm_cell_backward(row, cPrev, tc, dH + b * H, dOut, dC + b * H, dRow, Int64(H))
                 }
                 // dh_{t-1} = dGates W_hh for real rows; padded rows pass dh through unchanged.
                 MatMul.gemm(transposeA: false, transposeB: false, m: B, n: H, k: H4,
@@ -230,17 +210,23 @@ public struct BiLSTM: Sendable {
         var backward: LSTM.Cache
     }
 
+    /// The two directions share no state and write disjoint parameter gradients, so with
+    /// `Parallelism.threads` ≥ 2 they run at the same time.
     public func forward(_ x: Tensor, mask: SequenceMask) -> (Tensor, Cache) {
-        let (f, fc) = forwardLSTM.forward(x, mask: mask)
-        let (r, rc) = backwardLSTM.forward(x, mask: mask)
-        return (concatenateLast(f, r), Cache(forward: fc, backward: rc))
+        var f: (Tensor, LSTM.Cache)?
+        var r: (Tensor, LSTM.Cache)?
+        Parallelism.both({ f = forwardLSTM.forward(x, mask: mask) }, { r = backwardLSTM.forward(x, mask: mask) })
+        return (concatenateLast(f!.0, r!.0), Cache(forward: f!.1, backward: r!.1))
     }
 
     public func backward(_ dOutput: Tensor, cache: Cache) -> Tensor {
         let (df, dr) = splitLast(dOutput, hiddenSize)
-        var dx = forwardLSTM.backward(df, cache: cache.forward)
-        let dxr = backwardLSTM.backward(dr, cache: cache.backward)
-        for i in 0..<dx.count { dx.data[i] += dxr.data[i] }
+        var dxf: Tensor?
+        var dxr: Tensor?
+        Parallelism.both({ dxf = forwardLSTM.backward(df, cache: cache.forward) },
+                         { dxr = backwardLSTM.backward(dr, cache: cache.backward) })
+        var dx = dxf!
+        for i in 0..<dx.count { dx.data[i] += dxr!.data[i] }
         return dx
     }
 }
@@ -318,4 +304,13 @@ public func splitLast(_ x: Tensor, _ first: Int) -> (Tensor, Tensor) {
         for j in 0..<second { b.data[r * second + j] = x.data[r * d + first + j] }
     }
     return (a, b)
+}
+
+/// An array whose first `zeroPrefix` elements are 0 and the rest uninitialized (well, arbitrary
+/// Float bit patterns): for buffers the caller overwrites completely.
+func uninitializedFloats(_ count: Int, zeroPrefix: Int = 0) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        if count > 0 { buffer.baseAddress!.update(repeating: 0, count: min(zeroPrefix, count)) }
+        initialized = count
+    }
 }

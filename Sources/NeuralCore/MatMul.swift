@@ -1,3 +1,4 @@
+import Dispatch
 import COpenBLAS
 
 /// Row-major matrix multiply `C = alpha * op(A) * op(B) + beta * C` where op(A) is [m, k],
@@ -47,4 +48,39 @@ public enum BLASThreads {
     public static var count: Int { Int(openblas_get_num_threads()) }
     /// The kernel OpenBLAS chose for this CPU (e.g. "Haswell", "SkylakeX").
     public static var coreName: String { String(cString: openblas_get_corename()) }
+}
+
+/// How NeuralCore uses the machine's cores.
+///
+/// Measured on this project's 2-core machine (README): OpenBLAS's own threads slow the BiLSTM
+/// down 2–3×, because its per-step GEMMs ([B, H] × [H, 4H]) are too small to split. What pays
+/// is running independent work side by side — the two directions of a BiLSTM — each with
+/// single-threaded BLAS. So `configure(threads:)` keeps OpenBLAS at one thread and lets layers
+/// run up to `threads` independent parts concurrently.
+public enum Parallelism {
+    nonisolated(unsafe) public private(set) static var threads = 1
+
+    /// Call once at start-up, before any model runs.
+    public static func configure(threads: Int) {
+        self.threads = max(1, threads)
+        BLASThreads.set(1)
+    }
+
+    /// Runs `first` and `second`, concurrently when more than one thread is configured.
+    public static func both(_ first: () -> Void, _ second: () -> Void) {
+        guard threads > 1 else { first(); second(); return }
+        withoutActuallyEscaping(first) { first in
+            withoutActuallyEscaping(second) { second in
+                let work = UncheckedPair(first, second)
+                DispatchQueue.concurrentPerform(iterations: 2) { i in i == 0 ? work.first() : work.second() }
+            }
+        }
+    }
+}
+
+/// Two closures handed to worker threads; they touch disjoint memory (see BiLSTM).
+private struct UncheckedPair: @unchecked Sendable {
+    let first: () -> Void
+    let second: () -> Void
+    init(_ first: @escaping () -> Void, _ second: @escaping () -> Void) { self.first = first; self.second = second }
 }

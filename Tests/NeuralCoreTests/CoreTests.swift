@@ -134,31 +134,8 @@ import Testing
 
 /// Embedding -> BiLSTM -> Linear per-token tagger: the model `korqa bench lstm` times.
 @Suite struct TrainingTests {
-    struct Tagger {
-        let store = ParameterStore()
-        let embedding: Embedding
-        let encoder: BiLSTM
-        let head: Linear
-
-        init(seed: UInt64) {
-            var random = SeededRandom(seed: seed)
-            embedding = Embedding(store: store, name: "emb", vocabularySize: 20, dimension: 8, random: &random)
-            encoder = BiLSTM(store: store, name: "enc", inputSize: 8, hiddenSize: 8, random: &random)
-            head = Linear(store: store, name: "head", inputSize: 16, outputSize: 4, random: &random)
-        }
-
-        func step(ids: [Int32], tags: [Int32], mask: SequenceMask, optimizer: inout Adam) -> Float {
-            let B = mask.batchSize, T = mask.maxLength
-            store.zeroGradients()
-            let x = embedding(ids, shape: [B, T])
-            let (h, cache) = encoder.forward(x, mask: mask)
-            let logits = head(h.reshaped([B * T, 16]))
-            let (loss, dLogits) = Loss.softmaxCrossEntropy(logits: logits, targets: tags, weights: mask.floats)
-            let dh = head.backward(dLogits, input: h.reshaped([B * T, 16])).reshaped([B, T, 16])
-            embedding.backward(encoder.backward(dh, cache: cache), ids: ids)
-            optimizer.update(store)
-            return loss
-        }
+    static func tagger(seed: UInt64) -> SequenceTagger {
+        SequenceTagger(.init(vocabularySize: 20, embeddingSize: 8, hiddenSize: 8, labelCount: 4), seed: seed)
     }
 
     static let mask = SequenceMask(lengths: [6, 4, 5], maxLength: 6)
@@ -171,11 +148,11 @@ import Testing
     }
 
     @Test func overfitsATinyBatch() {
-        let model = Tagger(seed: 3)
+        let model = Self.tagger(seed: 3)
         var adam = Adam(learningRate: 0.02)
         var first: Float = 0, last: Float = 0
         for step in 0..<300 {
-            last = model.step(ids: Self.ids, tags: Self.tags, mask: Self.mask, optimizer: &adam)
+            last = model.trainStep(ids: Self.ids, labels: Self.tags, mask: Self.mask, optimizer: &adam)
             if step == 0 { first = last }
         }
         #expect(first > 1.0)
@@ -185,14 +162,35 @@ import Testing
     @Test func sameSeedGivesBitIdenticalWeights() {
         BLASThreads.set(1)
         func train() -> [Float] {
-            let model = Tagger(seed: 11)
+            let model = Self.tagger(seed: 11)
             var adam = Adam(learningRate: 0.01)
-            for _ in 0..<20 { _ = model.step(ids: Self.ids, tags: Self.tags, mask: Self.mask, optimizer: &adam) }
+            for _ in 0..<20 { _ = model.trainStep(ids: Self.ids, labels: Self.tags, mask: Self.mask, optimizer: &adam) }
             return Array(model.store.values)
         }
         let a = train(), b = train()
         #expect(a == b)
-        let other = Tagger(seed: 12), same = Tagger(seed: 11)
+        let other = Self.tagger(seed: 12), same = Self.tagger(seed: 11)
         #expect(Array(other.store.values) != Array(same.store.values))
+    }
+}
+
+@Suite struct ParallelismTests {
+    /// The two BiLSTM directions may run on two threads; the results must be bit-identical to
+    /// running them one after the other.
+    @Test func parallelDirectionsGiveIdenticalResults() {
+        func run(threads: Int) -> ([Float], [Float], [Float]) {
+            Parallelism.configure(threads: threads)
+            defer { Parallelism.configure(threads: 1) }
+            var random = SeededRandom(seed: 5)
+            let store = ParameterStore()
+            let bi = BiLSTM(store: store, name: "bi", inputSize: 6, hiddenSize: 5, random: &random)
+            let x = Tensor.normal([3, 7, 6], std: 1, random: &random)
+            let mask = SequenceMask(lengths: [7, 3, 5])
+            let (y, cache) = bi.forward(x, mask: mask)
+            let dx = bi.backward(Tensor.normal([3, 7, 10], std: 1, random: &random), cache: cache)
+            return (y.data, dx.data, Array(store.gradients))
+        }
+        let serial = run(threads: 1), parallel = run(threads: 2)
+        #expect(serial.0 == parallel.0 && serial.1 == parallel.1 && serial.2 == parallel.2)
     }
 }

@@ -1,0 +1,34 @@
+// Elementwise kernels for NeuralCore, in C so that the compiler vectorizes them (Swift's generic
+// SIMD conversions and rounding go lane by lane). Each function is compiled twice (AVX2+FMA and
+// baseline x86-64) and the loader picks the one the CPU supports.
+#ifndef KORQA_KERNELS_H
+#define KORQA_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// In place: x = exp(x), 1/(1+exp(-x)), tanh(x). Cephes single-precision polynomial for exp,
+/// relative error about 2e-7 on [-87.3, 88.3] (inputs are clamped to that range).
+void korqa_exp(float *x, int64_t n);
+void korqa_sigmoid(float *x, int64_t n);
+void korqa_tanh(float *x, int64_t n);
+
+/// One LSTM cell step for one row, gates in the order i, f, g, o.
+/// gates [4H]: pre-activations in, activations out. c = f*cPrev + i*g, tanhC = tanh(c),
+/// h = o*tanhC.
+void korqa_lstm_cell_forward(float *gates, const float *cPrev, float *c, float *tanhC, float *h, int64_t H);
+
+/// Backward of one LSTM cell step for one row.
+/// dh = dhCarry + dOut (both [H]); dc [H] is the carried cell gradient, replaced by the gradient
+/// for cPrev; dGates [4H] receives the gradient of the pre-activations.
+void korqa_lstm_cell_backward(const float *gates, const float *cPrev, const float *tanhC,
+                              const float *dhCarry, const float *dOut, float *dc, float *dGates, int64_t H);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

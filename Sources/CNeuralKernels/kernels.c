@@ -1,0 +1,87 @@
+#include "korqa_kernels.h"
+
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__clang__)
+// Dispatch on CPU features, not on a CPU model: "arch=haswell" would test for that exact model.
+#define KORQA_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#else
+#define KORQA_MULTIVERSION
+#endif
+
+static inline float exp_approx(float x) {
+    x = x < -87.3f ? -87.3f : (x > 88.3f ? 88.3f : x);
+    // Round to nearest through an int conversion: SSE2 has it, so even the baseline clone
+    // vectorizes (floorf would be a libm call without SSE4.1).
+    float t = x * 1.44269504f;
+    int32_t ni = (int32_t)(t + (t >= 0.0f ? 0.5f : -0.5f));
+    float n = (float)ni;
+    float r = x - n * 0.693359375f + n * 2.12194440e-4f;  // x - n ln2, ln2 split (Cephes C1, C2)
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;
+    int32_t bits = (ni + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+static inline float sigmoid_approx(float x) { return 1.0f / (1.0f + exp_approx(-x)); }
+
+// tanh(x) = 2 sigmoid(2x) - 1, with the odd Taylor series x - x^3/3 + 2x^5/15 for |x| < 0.0625,
+// where the identity would lose relative precision.
+static inline float tanh_approx(float x) {
+    float viaSigmoid = 2.0f / (1.0f + exp_approx(-2.0f * x)) - 1.0f;
+    float x2 = x * x;
+    float series = x * (1.0f - x2 * (1.0f / 3.0f - x2 * (2.0f / 15.0f)));
+    return x2 < 0.0625f * 0.0625f ? series : viaSigmoid;
+}
+
+KORQA_MULTIVERSION void korqa_exp(float *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++) x[i] = exp_approx(x[i]);
+}
+
+KORQA_MULTIVERSION void korqa_sigmoid(float *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++) x[i] = sigmoid_approx(x[i]);
+}
+
+KORQA_MULTIVERSION void korqa_tanh(float *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++) x[i] = tanh_approx(x[i]);
+}
+
+KORQA_MULTIVERSION void korqa_lstm_cell_forward(float *restrict gates, const float *restrict cPrev, float *restrict c,
+                                                float *restrict tanhC, float *restrict h, int64_t H) {
+    float *gi = gates, *gf = gates + H, *gg = gates + 2 * H, *go = gates + 3 * H;
+    for (int64_t j = 0; j < H; j++) {
+        float i = sigmoid_approx(gi[j]), f = sigmoid_approx(gf[j]);
+        float g = tanh_approx(gg[j]), o = sigmoid_approx(go[j]);
+        gi[j] = i; gf[j] = f; gg[j] = g; go[j] = o;
+        float cj = f * cPrev[j] + i * g;
+        float tc = tanh_approx(cj);
+        c[j] = cj;
+        tanhC[j] = tc;
+        h[j] = o * tc;
+    }
+}
+
+KORQA_MULTIVERSION void korqa_lstm_cell_backward(const float *restrict gates, const float *restrict cPrev,
+                                                 const float *restrict tanhC, const float *restrict dhCarry,
+                                                 const float *restrict dOut, float *restrict dc,
+                                                 float *restrict dGates, int64_t H) {
+    const float *gi = gates, *gf = gates + H, *gg = gates + 2 * H, *go = gates + 3 * H;
+    for (int64_t j = 0; j < H; j++) {
+        float i = gi[j], f = gf[j], g = gg[j], o = go[j];
+        float dh = dhCarry[j] + dOut[j];
+        float tc = tanhC[j];
+        float dcj = dc[j] + dh * o * (1.0f - tc * tc);
+        dGates[j] = dcj * g * i * (1.0f - i);
+        dGates[H + j] = dcj * cPrev[j] * f * (1.0f - f);
+        dGates[2 * H + j] = dcj * i * (1.0f - g * g);
+        dGates[3 * H + j] = dh * tc * o * (1.0f - o);
+        dc[j] = dcj * f;
+    }
+}

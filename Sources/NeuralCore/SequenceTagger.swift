@@ -1,0 +1,54 @@
+/// Embedding -> BiLSTM -> Linear, one label per token: the smallest complete model, used by
+/// `korqa bench lstm` (the same network as the PyTorch peer in bench/) and by the tests.
+public final class SequenceTagger: @unchecked Sendable {
+    public struct Config: Equatable, Sendable {
+        public var vocabularySize: Int
+        public var embeddingSize: Int
+        public var hiddenSize: Int
+        public var labelCount: Int
+        public init(vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, labelCount: Int) {
+            self.vocabularySize = vocabularySize; self.embeddingSize = embeddingSize
+            self.hiddenSize = hiddenSize; self.labelCount = labelCount
+        }
+        public var json: String {
+            "{\"model\":\"sequence-tagger\",\"vocabulary\":\(vocabularySize),\"embedding\":\(embeddingSize),\"hidden\":\(hiddenSize),\"labels\":\(labelCount)}"
+        }
+    }
+
+    public let config: Config
+    public let store = ParameterStore()
+    public let embedding: Embedding
+    public let encoder: BiLSTM
+    public let head: Linear
+
+    public init(_ config: Config, seed: UInt64) {
+        self.config = config
+        var random = SeededRandom(seed: seed)
+        embedding = Embedding(store: store, name: "embedding", vocabularySize: config.vocabularySize,
+                              dimension: config.embeddingSize, random: &random)
+        encoder = BiLSTM(store: store, name: "encoder", inputSize: config.embeddingSize,
+                         hiddenSize: config.hiddenSize, random: &random)
+        head = Linear(store: store, name: "head", inputSize: encoder.outputSize, outputSize: config.labelCount, random: &random)
+    }
+
+    /// ids [B, T] -> logits [B·T, labels].
+    public func logits(ids: [Int32], mask: SequenceMask) -> Tensor {
+        let x = embedding(ids, shape: [mask.batchSize, mask.maxLength])
+        let (h, _) = encoder.forward(x, mask: mask)
+        return head(h.reshaped([mask.batchSize * mask.maxLength, encoder.outputSize]))
+    }
+
+    /// Forward, masked cross-entropy, backward, optimizer step. Returns the loss.
+    public func trainStep(ids: [Int32], labels: [Int32], mask: SequenceMask, optimizer: inout some Optimizer) -> Float {
+        let B = mask.batchSize, T = mask.maxLength, D = encoder.outputSize
+        store.zeroGradients()
+        let x = embedding(ids, shape: [B, T])
+        let (h, cache) = encoder.forward(x, mask: mask)
+        let flat = h.reshaped([B * T, D])
+        let (loss, dLogits) = Loss.softmaxCrossEntropy(logits: head(flat), targets: labels, weights: mask.floats)
+        let dh = head.backward(dLogits, input: flat).reshaped([B, T, D])
+        embedding.backward(encoder.backward(dh, cache: cache), ids: ids)
+        optimizer.update(store)
+        return loss
+    }
+}

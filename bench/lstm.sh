@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# KorQA's BiLSTM core against PyTorch (CPU wheel, eager), same model and shapes, same machine,
+# one after the other, at 1 and 2 threads. Prints a table of tokens/s and ratios.
+# Usage: bench/lstm.sh [SECONDS_PER_MODE]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+args="--vocab 3000 --embed 64 --hidden 64 --batch 32 --length 400 --seconds $seconds"
+mkdir -p bench/out
+if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c "import torch" 2>/dev/null; then
+  python3 -m venv bench/.venv
+  # The CPU wheel by path: a plain `pip install torch` would fetch the CUDA build.
+  bench/.venv/bin/pip install -q /opt/wheels/torch-*+cpu-*.whl numpy safetensors
+fi
+swift build -c release --product korqa >/dev/null
+: > bench/out/lstm-korqa.jsonl; : > bench/out/lstm-torch.jsonl
+for threads in 1 2; do
+  echo "threads $threads: korqa…" >&2
+  .build/release/korqa bench lstm $args --threads "$threads" --json >> bench/out/lstm-korqa.jsonl
+  echo "threads $threads: pytorch…" >&2
+  bench/.venv/bin/python bench/lstm_peer.py $args --threads "$threads" >> bench/out/lstm-torch.jsonl
+done
+bench/.venv/bin/python - bench/out/lstm-korqa.jsonl bench/out/lstm-torch.jsonl <<'PY'
+import json, sys
+k = [json.loads(l) for l in open(sys.argv[1])]
+t = [json.loads(l) for l in open(sys.argv[2])]
+print("| threads | mode | batch | KorQA tokens/s | PyTorch tokens/s | KorQA / PyTorch | KorQA peak MB | PyTorch peak MB |")
+print("|---:|---|---:|---:|---:|---:|---:|---:|")
+for a, b in zip(k, t):
+    print(f"| {a['threads']} | {a['mode']} | {a['batch']} | {a['tokens_per_s']:,} | {b['tokens_per_s']:,} | {a['tokens_per_s'] / b['tokens_per_s']:.2f}x | {a['peak_rss_mb']} | {b['peak_rss_mb']} |")
+print(f"\nKorQA OpenBLAS kernels: {k[0]['blas_core']}; {t[0]['peer']}")
+PY
