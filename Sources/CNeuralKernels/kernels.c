@@ -4,7 +4,7 @@
 
 #if defined(__x86_64__) && defined(__clang__)
 // Dispatch on CPU features, not on a CPU model: "arch=haswell" would test for that exact model.
-#define KORQA_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#define KORQA_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define KORQA_MULTIVERSION
 #endif

@@ -68,6 +68,7 @@ public enum Checkpoint {
             let values = file.values(slot.name)!
             store.value(slot).update(from: values, count: values.count)
         }
+        store.markChanged()
         var extra: [String: [Float]] = [:]
         for name in file.names where name.hasPrefix(extraPrefix) {
             extra[String(name.dropFirst(extraPrefix.count))] = file.values(name)

@@ -59,20 +59,15 @@ public struct LSTM: Sendable {
     public func forward(_ x: Tensor, mask: SequenceMask) -> (Tensor, Cache) {
         let B = mask.batchSize, T = mask.maxLength, I = inputSize, H = hiddenSize, H4 = 4 * H
         precondition(x.shape == [B, T, I], "LSTM expects input [\(B), \(T), \(I)], got \(x.shape)")
-        // Every element of these buffers is written below before it is read (the state at step 0
-        // is zeroed, masked rows copy the previous state, tanhCells of masked rows are never
-        // read), so skip zero-filling 10+ MB per call.
-        var cache = Cache(mask: mask,
-                          xTime: uninitializedFloats(T * B * I),
-                          gates: uninitializedFloats(T * B * H4),
-                          cells: uninitializedFloats((T + 1) * B * H, zeroPrefix: B * H),
-                          hiddens: uninitializedFloats((T + 1) * B * H, zeroPrefix: B * H),
-                          tanhCells: uninitializedFloats(T * B * H))
-        var output = Tensor(zeros: [B, T, H])
-        guard T > 0 && B > 0 else { return (output, cache) }
-        let wih = store.value(inputWeight), whh = store.value(hiddenWeight), bias = store.value(self.bias)
+        // Every element of these buffers is written before it is read (the state at step 0 is
+        // zeroed, masked rows copy the previous state, tanhCells of masked rows are never
+        // read), so they skip zero-filling 10+ MB per call.
+        var xTime = uninitializedFloats(T * B * I)
+        var gates = uninitializedFloats(T * B * H4)
+        guard T > 0 && B > 0 else { return recur(gates: gates, xTime: xTime, mask: mask) }
+        let wih = store.value(inputWeight), bias = store.value(self.bias)
         x.data.withUnsafeBufferPointer { xp in
-            cache.xTime.withUnsafeMutableBufferPointer { xt in
+            xTime.withUnsafeMutableBufferPointer { xt in
                 for k in 0..<T {
                     let t = time(k, T)
                     for b in 0..<B {
@@ -81,6 +76,67 @@ public struct LSTM: Sendable {
                 }
             }
         }
+        // Hoisted input projection for all steps: gates = xTime W_ihᵀ + b.
+        gates.withUnsafeMutableBufferPointer { gp in
+            let g = gp.baseAddress!
+            for row in 0..<(T * B) { (g + row * H4).update(from: bias, count: H4) }
+            xTime.withUnsafeBufferPointer { xt in
+                MatMul.gemm(transposeA: false, transposeB: true, m: T * B, n: H4, k: I,
+                            a: xt.baseAddress!, lda: I, b: wih, ldb: I, beta: 1, c: g, ldc: H4)
+            }
+        }
+        return recur(gates: gates, xTime: xTime, mask: mask)
+    }
+
+    /// The input projection of every row of an embedding table, folded: P = E W_ihᵀ + b, [V, 4H].
+    ///
+    /// When the LSTM reads embeddings directly, x_t W_ihᵀ + b = P[id_t], so inference can gather
+    /// rows of P instead of running the [T·B, I] × [I, 4H] GEMM — half of a BiLSTM's FLOPs.
+    /// P must be recomputed whenever the weights change (see `ParameterStore.version`).
+    public func foldedProjection(of embedding: Embedding) -> [Float] {
+        precondition(embedding.dimension == inputSize, "embedding size \(embedding.dimension) is not the LSTM input size \(inputSize)")
+        let V = embedding.vocabularySize, H4 = 4 * hiddenSize
+        var table = uninitializedFloats(V * H4)
+        let bias = store.value(self.bias)
+        table.withUnsafeMutableBufferPointer { tp in
+            for v in 0..<V { (tp.baseAddress! + v * H4).update(from: bias, count: H4) }
+            MatMul.gemm(transposeA: false, transposeB: true, m: V, n: H4, k: inputSize,
+                        a: store.value(embedding.weight), lda: inputSize, b: store.value(inputWeight), ldb: inputSize,
+                        beta: 1, c: tp.baseAddress!, ldc: H4)
+        }
+        return table
+    }
+
+    /// The input preactivations of token ids from a folded table (`foldedProjection`), laid out
+    /// [T, B, 4H] in processing order.
+    func gatheredGates(ids: [Int32], foldedProjection table: [Float], mask: SequenceMask) -> [Float] {
+        let B = mask.batchSize, T = mask.maxLength, H4 = 4 * hiddenSize
+        precondition(ids.count == B * T, "LSTM: \(ids.count) ids for a [\(B), \(T)] batch")
+        var gates = uninitializedFloats(T * B * H4)
+        gates.withUnsafeMutableBufferPointer { gp in
+            table.withUnsafeBufferPointer { tp in
+                for k in 0..<T {
+                    let t = time(k, T)
+                    for b in 0..<B {
+                        (gp.baseAddress! + (k * B + b) * H4).update(from: tp.baseAddress! + Int(ids[b * T + t]) * H4, count: H4)
+                    }
+                }
+            }
+        }
+        return gates
+    }
+
+    /// The recurrence over precomputed input preactivations `gates` [T, B, 4H] (time-major,
+    /// processing order).
+    func recur(gates inputGates: [Float], xTime: [Float], mask: SequenceMask) -> (Tensor, Cache) {
+        let B = mask.batchSize, T = mask.maxLength, H = hiddenSize, H4 = 4 * H
+        var cache = Cache(mask: mask, xTime: xTime, gates: inputGates,
+                          cells: uninitializedFloats((T + 1) * B * H, zeroPrefix: B * H),
+                          hiddens: uninitializedFloats((T + 1) * B * H, zeroPrefix: B * H),
+                          tanhCells: uninitializedFloats(T * B * H))
+        var output = Tensor(zeros: [B, T, H])
+        guard T > 0 && B > 0 else { return (output, cache) }
+        let recurrentWeight = transposedHiddenWeight()
         cache.gates.withUnsafeMutableBufferPointer { gp in
         cache.cells.withUnsafeMutableBufferPointer { cp in
         cache.hiddens.withUnsafeMutableBufferPointer { hp in
@@ -88,34 +144,76 @@ public struct LSTM: Sendable {
         output.data.withUnsafeMutableBufferPointer { op in
             let gates = gp.baseAddress!, cells = cp.baseAddress!, hiddens = hp.baseAddress!
             let tanhCells = tcp.baseAddress!, out = op.baseAddress!
-            // Hoisted input projection for all steps: gates = xTime W_ihᵀ + b.
-            for row in 0..<(T * B) { (gates + row * H4).update(from: bias, count: H4) }
-            cache.xTime.withUnsafeBufferPointer { xt in
-                MatMul.gemm(transposeA: false, transposeB: true, m: T * B, n: H4, k: I,
-                            a: xt.baseAddress!, lda: I, b: wih, ldb: I, beta: 1, c: gates, ldc: H4)
-            }
             for k in 0..<T {
-                let t = time(k, T)
-                let g = gates + k * B * H4
-                let hPrev = hiddens + k * B * H, cPrev = cells + k * B * H
-                let hNext = hiddens + (k + 1) * B * H, cNext = cells + (k + 1) * B * H
-                MatMul.gemm(transposeA: false, transposeB: true, m: B, n: H4, k: H,
-                            a: hPrev, lda: H, b: whh, ldb: H, beta: 1, c: g, ldc: H4)
-                for b in 0..<B {
-                    let row = g + b * H4
-                    let hp = hPrev + b * H, cpv = cPrev + b * H, hn = hNext + b * H, cn = cNext + b * H
-                    if !mask.isReal(b, t) {
-                        hn.update(from: hp, count: H)
-                        cn.update(from: cpv, count: H)
-                        row.update(repeating: 0, count: H4)
-                        continue
-                    }
-                    korqa_lstm_cell_forward(row, cpv, cn, tanhCells + (k * B + b) * H, hn, Int64(H))
-                    (out + (b * T + t) * H).update(from: hn, count: H)
-                }
+                step(k, mask: mask, gates: gates + k * B * H4,
+                     hPrev: hiddens + k * B * H, cPrev: cells + k * B * H,
+                     hNext: hiddens + (k + 1) * B * H, cNext: cells + (k + 1) * B * H,
+                     tanhCells: tanhCells + k * B * H, output: out, outputStride: H,
+                     recurrentWeight: recurrentWeight)
             }
         }}}}}
         return (output, cache)
+    }
+
+    /// The recurrence for inference: no cache, the state in two ping-pong [B, H] buffers, and h
+    /// written straight into `output` rows of `outputStride` floats (so a BiLSTM's directions
+    /// fill the two halves of one [B, T, 2H] tensor without copies).
+    func recurWithoutCache(gates: inout [Float], mask: SequenceMask,
+                           output: UnsafeMutablePointer<Float>, outputStride: Int) {
+        let B = mask.batchSize, T = mask.maxLength, H = hiddenSize, H4 = 4 * H
+        guard T > 0 && B > 0 else { return }
+        let recurrentWeight = transposedHiddenWeight()
+        var state = [Float](repeating: 0, count: 4 * B * H)  // h₀ h₁ c₀ c₁, each [B, H]
+        var tanhCells = uninitializedFloats(B * H)
+        gates.withUnsafeMutableBufferPointer { gp in
+        state.withUnsafeMutableBufferPointer { sp in
+        tanhCells.withUnsafeMutableBufferPointer { tcp in
+            let h = [sp.baseAddress!, sp.baseAddress! + B * H]
+            let c = [sp.baseAddress! + 2 * B * H, sp.baseAddress! + 3 * B * H]
+            for k in 0..<T {
+                step(k, mask: mask, gates: gp.baseAddress! + k * B * H4,
+                     hPrev: h[k & 1], cPrev: c[k & 1], hNext: h[(k + 1) & 1], cNext: c[(k + 1) & 1],
+                     tanhCells: tcp.baseAddress!, output: output, outputStride: outputStride,
+                     recurrentWeight: recurrentWeight)
+            }
+        }}}
+    }
+
+    /// W_hh [4H, H] as [H, 4H].
+    func transposedHiddenWeight() -> [Float] {
+        let H = hiddenSize, H4 = 4 * H
+        let w = store.value(hiddenWeight)
+        var t = uninitializedFloats(H * H4)
+        for r in 0..<H4 { for c in 0..<H { t[c * H4 + r] = w[r * H + c] } }
+        return t
+    }
+
+    /// One time step for the whole batch. gates [B, 4H] holds the input preactivations and is
+    /// turned into activations; padded rows carry the state over and get zero gates.
+    @inline(__always)
+    func step(_ k: Int, mask: SequenceMask, gates g: UnsafeMutablePointer<Float>,
+              hPrev: UnsafeMutablePointer<Float>, cPrev: UnsafeMutablePointer<Float>,
+              hNext: UnsafeMutablePointer<Float>, cNext: UnsafeMutablePointer<Float>,
+              tanhCells: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>, outputStride: Int,
+              recurrentWeight whhT: UnsafePointer<Float>) {
+        let B = mask.batchSize, T = mask.maxLength, H = hiddenSize, H4 = 4 * H
+        let t = time(k, T)
+        // W_hh pre-transposed to [H, 4H]: a plain NN product, which OpenBLAS runs with its
+        // small-matrix kernel instead of re-packing W_hh at every step.
+        MatMul.gemm(transposeA: false, transposeB: false, m: B, n: H4, k: H,
+                    a: hPrev, lda: H, b: whhT, ldb: H4, beta: 1, c: g, ldc: H4)
+        for b in 0..<B {
+            let row = g + b * H4
+            let hp = hPrev + b * H, cpv = cPrev + b * H, hn = hNext + b * H, cn = cNext + b * H
+            if !mask.isReal(b, t) {
+                hn.update(from: hp, count: H)
+                cn.update(from: cpv, count: H)
+                row.update(repeating: 0, count: H4)
+                continue
+            }
+            korqa_lstm_cell_forward(row, cpv, cn, tanhCells + b * H, hn, Int64(H))
+            (output + (b * T + t) * outputStride).update(from: hn, count: H)
+        }
     }
 
     /// dOutput [B, T, H] -> dx [B, T, I]; adds the weight gradients into the store.
@@ -123,6 +221,7 @@ public struct LSTM: Sendable {
         let mask = cache.mask
         let B = mask.batchSize, T = mask.maxLength, I = inputSize, H = hiddenSize, H4 = 4 * H
         precondition(dOutput.shape == [B, T, H], "LSTM.backward expects [\(B), \(T), \(H)], got \(dOutput.shape)")
+        precondition(cache.xTime.count == T * B * I, "LSTM.backward needs a cache from forward(_:mask:), not from the folded inference path")
         var dx = Tensor(zeros: [B, T, I])
         guard T > 0 && B > 0 else { return dx }
         let wih = store.value(inputWeight), whh = store.value(hiddenWeight)
@@ -219,6 +318,24 @@ public struct BiLSTM: Sendable {
         return (concatenateLast(f!.0, r!.0), Cache(forward: f!.1, backward: r!.1))
     }
 
+    /// Inference from ids through folded tables (`LSTM.foldedProjection`), one per direction:
+    /// no cache is kept and each direction writes its half of the [B, T, 2H] output directly.
+    public func forward(ids: [Int32], foldedProjections tables: (forward: [Float], backward: [Float]), mask: SequenceMask) -> Tensor {
+        let H = hiddenSize
+        var output = Tensor(zeros: [mask.batchSize, mask.maxLength, 2 * H])
+        output.data.withUnsafeMutableBufferPointer { op in
+            let out = UncheckedPointer(op.baseAddress!)
+            Parallelism.both({
+                var gates = forwardLSTM.gatheredGates(ids: ids, foldedProjection: tables.forward, mask: mask)
+                forwardLSTM.recurWithoutCache(gates: &gates, mask: mask, output: out.pointer, outputStride: 2 * H)
+            }, {
+                var gates = backwardLSTM.gatheredGates(ids: ids, foldedProjection: tables.backward, mask: mask)
+                backwardLSTM.recurWithoutCache(gates: &gates, mask: mask, output: out.pointer + H, outputStride: 2 * H)
+            })
+        }
+        return output
+    }
+
     public func backward(_ dOutput: Tensor, cache: Cache) -> Tensor {
         let (df, dr) = splitLast(dOutput, hiddenSize)
         var dxf: Tensor?
@@ -313,4 +430,10 @@ func uninitializedFloats(_ count: Int, zeroPrefix: Int = 0) -> [Float] {
         if count > 0 { buffer.baseAddress!.update(repeating: 0, count: min(zeroPrefix, count)) }
         initialized = count
     }
+}
+
+/// A pointer handed to the two direction workers, which write disjoint halves of each row.
+struct UncheckedPointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }

@@ -22,6 +22,7 @@ public struct SGD: Optimizer {
     }
 
     public mutating func update(_ store: ParameterStore) {
+        store.markChanged()
         let w = store.values, g = store.gradients
         if momentum == 0 {
             for i in 0..<w.count { w[i] -= learningRate * g[i] }
@@ -66,6 +67,7 @@ public struct Adam: Optimizer {
     }
 
     public mutating func update(_ store: ParameterStore) {
+        store.markChanged()
         let w = store.values, g = store.gradients
         if m.count != w.count {
             m = [Float](repeating: 0, count: w.count)

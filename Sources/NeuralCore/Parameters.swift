@@ -15,6 +15,10 @@ public struct ParameterSlot: Equatable, Sendable {
 public final class ParameterStore: @unchecked Sendable {
     public private(set) var slots: [ParameterSlot] = []
     public private(set) var count = 0
+    /// Bumped whenever values change through an optimizer, a checkpoint load or `markChanged`,
+    /// so that anything derived from the weights (folded projections) knows to recompute.
+    /// Code that writes `values` directly must call `markChanged()`.
+    public private(set) var version = 0
     private var valueStorage: UnsafeMutablePointer<Float>
     private var gradientStorage: UnsafeMutablePointer<Float>
     private var capacity = 0
@@ -56,6 +60,7 @@ public final class ParameterStore: @unchecked Sendable {
         (gradientStorage + count).initialize(repeating: 0, count: n)
         count += n
         slots.append(slot)
+        version &+= 1
         return slot
     }
 
@@ -75,6 +80,8 @@ public final class ParameterStore: @unchecked Sendable {
     public func gradientTensor(_ slot: ParameterSlot) -> Tensor {
         Tensor(shape: slot.shape, data: Array(UnsafeBufferPointer(start: gradient(slot), count: slot.count)))
     }
+
+    public func markChanged() { version &+= 1 }
 
     public func zeroGradients() {
         gradientStorage.update(repeating: 0, count: count)

@@ -31,8 +31,22 @@ public final class SequenceTagger: @unchecked Sendable {
         head = Linear(store: store, name: "head", inputSize: encoder.outputSize, outputSize: config.labelCount, random: &random)
     }
 
-    /// ids [B, T] -> logits [B·T, labels].
+    /// Folded embedding·W_ih tables for inference, and the weight version they were made from.
+    private var folded: (version: Int, forward: [Float], backward: [Float])?
+
+    /// ids [B, T] -> logits [B·T, labels], for inference: the embedding and the LSTMs' input
+    /// projections are folded into one table per direction (recomputed after weights change).
     public func logits(ids: [Int32], mask: SequenceMask) -> Tensor {
+        if folded?.version != store.version {
+            folded = (store.version, encoder.forwardLSTM.foldedProjection(of: embedding),
+                      encoder.backwardLSTM.foldedProjection(of: embedding))
+        }
+        let h = encoder.forward(ids: ids, foldedProjections: (folded!.forward, folded!.backward), mask: mask)
+        return head(h.reshaped([mask.batchSize * mask.maxLength, encoder.outputSize]))
+    }
+
+    /// The same logits computed the training way (embedding lookup, then the LSTM's GEMM).
+    public func unfoldedLogits(ids: [Int32], mask: SequenceMask) -> Tensor {
         let x = embedding(ids, shape: [mask.batchSize, mask.maxLength])
         let (h, _) = encoder.forward(x, mask: mask)
         return head(h.reshaped([mask.batchSize * mask.maxLength, encoder.outputSize]))

@@ -194,3 +194,22 @@ import Testing
         #expect(serial.0 == parallel.0 && serial.1 == parallel.1 && serial.2 == parallel.2)
     }
 }
+
+@Suite struct FoldedInferenceTests {
+    /// Inference through the folded embedding·W_ih tables equals the training path, and the
+    /// tables follow the weights after an optimizer step.
+    @Test func foldedLogitsMatchTheTrainingPath() {
+        let model = SequenceTagger(.init(vocabularySize: 30, embeddingSize: 6, hiddenSize: 5, labelCount: 3), seed: 9)
+        let mask = SequenceMask(lengths: [5, 2, 4])
+        var random = SeededRandom(seed: 3)
+        let ids = (0..<15).map { _ in Int32(random.next() % 30) }
+        func close(_ a: Tensor, _ b: Tensor) -> Bool { zip(a.data, b.data).allSatisfy { abs($0 - $1) < 1e-5 } }
+        #expect(close(model.logits(ids: ids, mask: mask), model.unfoldedLogits(ids: ids, mask: mask)))
+        var adam = Adam(learningRate: 0.1)
+        let before = model.logits(ids: ids, mask: mask)
+        _ = model.trainStep(ids: ids, labels: ids.map { $0 % 3 }, mask: mask, optimizer: &adam)
+        let after = model.logits(ids: ids, mask: mask)
+        #expect(!close(before, after))
+        #expect(close(after, model.unfoldedLogits(ids: ids, mask: mask)))
+    }
+}

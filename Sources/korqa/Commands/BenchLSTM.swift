@@ -30,6 +30,7 @@ extension KorQA {
         @Option(help: "Sequence length (every sequence).") var length = 400
         @Option(help: "Threads: 2 runs the two LSTM directions side by side (OpenBLAS itself stays at 1; see README).") var threads = 1
         @Option(help: "Seconds to spend per mode (after one warm-up step).") var seconds: Double = 10
+        @Option(help: "Which measurements to run, comma-separated: train, infer1, infer-batch.") var modes = "train,infer1,infer-batch"
         @Option(help: "Also write the trained model to this safetensors file.") var checkpoint: String?
         @Flag(help: "Print JSON lines.") var json = false
 
@@ -39,6 +40,10 @@ extension KorQA {
                 throw ValidationError("\(name) must be at least 1 (got \(value)).")
             }
             guard seconds > 0 else { throw ValidationError("--seconds must be positive.") }
+            let known: Set = ["train", "infer1", "infer-batch"]
+            for mode in modes.split(separator: ",") where !known.contains(String(mode)) {
+                throw ValidationError("unknown mode '\(mode)' in --modes; use train, infer1, infer-batch.")
+            }
         }
 
         func run() throws {
@@ -70,9 +75,16 @@ extension KorQA {
             }
 
             var lastLoss: Float = 0
-            measure("train", batch: batch) { lastLoss = model.trainStep(ids: ids, labels: targets, mask: batchMask, optimizer: &adam) }
-            measure("infer", batch: 1) { _ = model.logits(ids: Array(ids[0..<length]), mask: singleMask) }
-            measure("infer", batch: batch) { _ = model.logits(ids: ids, mask: batchMask) }
+            let selected = Set(modes.split(separator: ",").map(String.init))
+            if selected.contains("train") {
+                measure("train", batch: batch) { lastLoss = model.trainStep(ids: ids, labels: targets, mask: batchMask, optimizer: &adam) }
+            }
+            if selected.contains("infer1") {
+                measure("infer", batch: 1) { _ = model.logits(ids: Array(ids[0..<length]), mask: singleMask) }
+            }
+            if selected.contains("infer-batch") {
+                measure("infer", batch: batch) { _ = model.logits(ids: ids, mask: batchMask) }
+            }
             if !json { print("final training loss \(lastLoss); peak resident memory \(peakResidentMegabytes()) MB") }
             if let checkpoint {
                 try Checkpoint.save(model.store, to: checkpoint, config: config.json)
