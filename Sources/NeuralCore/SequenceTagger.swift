@@ -52,16 +52,23 @@ public final class SequenceTagger: @unchecked Sendable {
         return head(h.reshaped([mask.batchSize * mask.maxLength, encoder.outputSize]))
     }
 
-    /// Forward, masked cross-entropy, backward, optimizer step. Returns the loss.
-    public func trainStep(ids: [Int32], labels: [Int32], mask: SequenceMask, optimizer: inout some Optimizer) -> Float {
+    /// Forward, masked cross-entropy and backward: returns the loss and adds the gradients into
+    /// the store (which the caller zeroes).
+    public func lossAndGradients(ids: [Int32], labels: [Int32], mask: SequenceMask) -> Float {
         let B = mask.batchSize, T = mask.maxLength, D = encoder.outputSize
-        store.zeroGradients()
         let x = embedding(ids, shape: [B, T])
         let (h, cache) = encoder.forward(x, mask: mask)
         let flat = h.reshaped([B * T, D])
         let (loss, dLogits) = Loss.softmaxCrossEntropy(logits: head(flat), targets: labels, weights: mask.floats)
         let dh = head.backward(dLogits, input: flat).reshaped([B, T, D])
         embedding.backward(encoder.backward(dh, cache: cache), ids: ids)
+        return loss
+    }
+
+    /// Zero gradients, `lossAndGradients`, optimizer step. Returns the loss.
+    public func trainStep(ids: [Int32], labels: [Int32], mask: SequenceMask, optimizer: inout some Optimizer) -> Float {
+        store.zeroGradients()
+        let loss = lossAndGradients(ids: ids, labels: labels, mask: mask)
         optimizer.update(store)
         return loss
     }
