@@ -13,6 +13,9 @@ if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c "import torch"
   bench/.venv/bin/pip install -q /opt/wheels/torch-*+cpu-*.whl numpy safetensors
 fi
 swift build -c release --product korqa >/dev/null
+# KorQA's checkpoints are standard safetensors: write one and read it with the Python package.
+.build/release/korqa bench lstm $args --seconds 1 --modes train --checkpoint bench/out/tagger.safetensors >/dev/null
+bench/.venv/bin/python bench/check_safetensors.py bench/out/tagger.safetensors >&2
 : > bench/out/lstm-korqa.jsonl; : > bench/out/lstm-torch.jsonl
 for threads in 1 2; do
   echo "threads $threads: korqa…" >&2
