@@ -6,16 +6,13 @@ character is decomposed with the package and every jamo carries the character's 
 These packages have no offset map of their own, so this is the cheapest way to get offsets
 from them.
 """
-import json
-import statistics
 import sys
-import time
 import unicodedata
 
 import hgtk
 import jamo
 
-from text_peer import load_lines
+from text_peer import load_lines, measure
 
 
 def jamo_package(raw):
@@ -33,14 +30,7 @@ def main():
     corpus, megabytes, repeats = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
     lines, total = load_lines(corpus, int(megabytes * 1e6))
     for name, work in (('jamo', jamo_package), ('hgtk', hgtk_package)):
-        times, items = [], 0
-        for _ in range(repeats):
-            start = time.perf_counter()
-            items = sum(work(raw) for raw in lines)
-            times.append(time.perf_counter() - start)
-        median = statistics.median(times)
-        print(json.dumps({'bench': 'text', 'peer': name, 'task': 'normalize+jamo', 'bytes': total,
-                          'lines': len(lines), 'items': items, 'seconds': median, 'mb_per_s': total / 1e6 / median}))
+        measure(name, 'normalize+jamo', lines, total, repeats, work)
 
 
 if __name__ == '__main__':

@@ -77,6 +77,18 @@ def jamo_tokens(chars, offsets):
     return tokens
 
 
+def measure(peer, task, lines, total, repeats, work):
+    """Runs work(line) over all lines `repeats` times; prints the median as one JSON line."""
+    times, items = [], 0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        items = sum(work(raw) for raw in lines)
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(json.dumps({'bench': 'text', 'peer': peer, 'task': task, 'bytes': total,
+                      'lines': len(lines), 'items': items, 'seconds': median, 'mb_per_s': total / 1e6 / median}))
+
+
 def main():
     corpus, megabytes, repeats = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
     lines, total = load_lines(corpus, int(megabytes * 1e6))
@@ -86,14 +98,7 @@ def main():
         'normalize+jamo': lambda raw: len(jamo_tokens(*normalize(raw))),
     }
     for name, work in tasks.items():
-        times, items = [], 0
-        for _ in range(repeats):
-            start = time.perf_counter()
-            items = sum(work(raw) for raw in lines)
-            times.append(time.perf_counter() - start)
-        median = statistics.median(times)
-        print(json.dumps({'bench': 'text', 'peer': 'python-unicodedata', 'task': name, 'bytes': total,
-                          'lines': len(lines), 'items': items, 'seconds': median, 'mb_per_s': total / 1e6 / median}))
+        measure('python-unicodedata', name, lines, total, repeats, work)
 
 
 if __name__ == '__main__':

@@ -7,8 +7,7 @@ public enum Softmax {
         let c = x.shape.last!
         var y = x
         for r in 0..<(x.count / c) {
-            var m = -Float.infinity
-            for j in 0..<c { m = max(m, x.data[r * c + j]) }
+            let m = rowMaximum(x, r, c)
             var sum: Float = 0
             for j in 0..<c { let e = Foundation.exp(x.data[r * c + j] - m); y.data[r * c + j] = e; sum += e }
             for j in 0..<c { y.data[r * c + j] /= sum }
@@ -21,14 +20,20 @@ public enum Softmax {
         let c = x.shape.last!
         var y = x
         for r in 0..<(x.count / c) {
-            var m = -Float.infinity
-            for j in 0..<c { m = max(m, x.data[r * c + j]) }
+            let m = rowMaximum(x, r, c)
             var sum: Double = 0
             for j in 0..<c { sum += Foundation.exp(Double(x.data[r * c + j] - m)) }
             let logSum = Float(Foundation.log(sum))
             for j in 0..<c { y.data[r * c + j] = x.data[r * c + j] - m - logSum }
         }
         return y
+    }
+
+    @inline(__always)
+    static func rowMaximum(_ x: Tensor, _ r: Int, _ c: Int) -> Float {
+        var m = -Float.infinity
+        for j in 0..<c { m = max(m, x.data[r * c + j]) }
+        return m
     }
 
     /// Softmax over the last axis of scores [B, T] where only the first `lengths[b]` positions of
