@@ -15,6 +15,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        // Pinned: GRDB's Linux support is contributor-maintained; 7.10.0 builds and links
+        // against Debian 12's system SQLite (3.40, FTS5 on, no WAL snapshots).
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // ICU behind a C face whose header uses only <stdint.h> types (see korqa_icu.h for why).
@@ -30,15 +33,26 @@ let package = Package(
         // Elementwise kernels in C, where the compiler vectorizes them (see korqa_kernels.h).
         .target(name: "CNeuralKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
         .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CNeuralKernels"]),
+        .target(
+            name: "FAQRetrieval",
+            dependencies: ["Hangul", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "QAEngine", dependencies: ["FAQRetrieval", "Hangul"]),
+        // GNU readline for the chat REPL (line editing and history).
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(
             name: "korqa",
             dependencies: [
                 "Hangul",
                 "NeuralCore",
+                "FAQRetrieval",
+                "QAEngine",
+                "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "HangulTests", dependencies: ["Hangul"]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
+        .testTarget(name: "FAQRetrievalTests", dependencies: ["FAQRetrieval"]),
     ]
 )

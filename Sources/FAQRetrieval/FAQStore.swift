@@ -1,0 +1,284 @@
+import Foundation
+import GRDB
+
+/// One search hit.
+public struct FAQResult: Equatable, Sendable {
+    public var id: Int64
+    public var question: String
+    public var answer: String
+    public var category: String?
+    public var source: String
+    /// Higher is better: the negated BM25 of SQLite FTS5 (fused with a dense score when one
+    /// is configured).
+    public var score: Double
+    /// 0...1: the Dice overlap of the query's and the question's syllables and syllable pairs.
+    /// Below `FAQStore.lowConfidence` the match is weak and callers should say so.
+    public var confidence: Double
+}
+
+/// What an import changed.
+public struct ImportSummary: Equatable, Sendable {
+    public var added = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var removed = 0
+    public var skipped = 0
+}
+
+/// The SQLite FAQ index (WAL mode, versioned schema).
+///
+/// ```swift
+/// let store = try FAQStore(path: "faq.sqlite")
+/// let file = try FAQFile.read(path: "ChatbotData.csv")
+/// try store.importFile(file)
+/// let hits = try store.search("비밀번호를 잊어버렸어요", limit: 5)
+/// ```
+public final class FAQStore: @unchecked Sendable {
+    public let path: String
+    let writer: any DatabaseWriter
+
+    /// Confidence under which a result is reported as a weak match.
+    public static let lowConfidence = 0.3
+
+    /// Opens (creating and migrating when needed) the index at `path`; ":memory:" for a
+    /// private in-memory index.
+    public init(path: String) throws {
+        self.path = path
+        do {
+            if path == ":memory:" {
+                writer = try DatabaseQueue()
+            } else {
+                let directory = (path as NSString).deletingLastPathComponent
+                if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+                writer = try DatabasePool(path: path)  // WAL
+            }
+            try Self.migrator.migrate(writer)
+        } catch let error as DatabaseError {
+            throw FAQError.database(path: path, message: "\(error.message ?? "\(error)") — is this a KorQA FAQ index, and is the disk writable?")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE entry (
+                    id INTEGER PRIMARY KEY,
+                    question TEXT NOT NULL,
+                    answer TEXT NOT NULL,
+                    category TEXT,
+                    extra TEXT,                 -- other columns of the source row, as JSON
+                    source TEXT NOT NULL,       -- the file it came from (absolute path)
+                    source_key TEXT NOT NULL,  -- identifies the row within its file across re-imports
+                    updated_at TEXT NOT NULL,
+                    UNIQUE (source, source_key)
+                );
+                -- Precomputed Korean search terms (SearchTerms), one column per kind, so that BM25
+                -- can weigh them differently. rowid = entry.id.
+                CREATE VIRTUAL TABLE entry_search USING fts5(unigrams, bigrams, jamo, tokenize = 'unicode61 remove_diacritics 0');
+                -- The slot for dense sentence vectors (fused with BM25 by reciprocal rank).
+                -- Bumped by every import, so that processes holding an in-memory search index
+                -- (SearchIndex) know to reload it.
+                CREATE TABLE index_state (generation INTEGER NOT NULL);
+                INSERT INTO index_state (generation) VALUES (0);
+                CREATE TABLE entry_vector (
+                    entry_id INTEGER PRIMARY KEY REFERENCES entry(id) ON DELETE CASCADE,
+                    model TEXT NOT NULL,
+                    vector BLOB NOT NULL        -- little-endian float32
+                );
+                """)
+        }
+        return migrator
+    }
+
+    public func count() throws -> Int {
+        try wrap { try writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM entry") ?? 0 } }
+    }
+
+    /// The sources (files) in the index with their entry counts.
+    public func sources() throws -> [(source: String, entries: Int)] {
+        try wrap {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT source, count(*) AS n FROM entry GROUP BY source ORDER BY source")
+                    .map { ($0["source"], $0["n"]) }
+            }
+        }
+    }
+
+    func wrap<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as DatabaseError {
+            throw FAQError.database(path: path, message: error.message ?? "\(error)")
+        }
+    }
+
+    // MARK: - Import
+
+    /// Makes the index's rows for `source` mirror `rows` (see `importSources`).
+    @discardableResult
+    public func importRows(_ rows: [FAQRow], source: String, replaceAll: Bool = false,
+                           progress: ((Int, Int) -> Void)? = nil) throws -> ImportSummary {
+        try importSources([(source, rows)], replaceAll: replaceAll, progress: progress)[0]
+    }
+
+    /// Makes the index's rows for each source mirror its rows, all in ONE transaction: new rows
+    /// are added, changed rows updated, rows no longer in the file removed, identical rows left
+    /// alone. With `replaceAll`, every entry of every source is removed first. If anything fails
+    /// (or the process is killed) the previous index stays as it was.
+    ///
+    /// A row is identified by its normalized question and, for repeated questions, by which
+    /// repetition it is, so editing an answer updates the row instead of adding a duplicate.
+    /// `progress(done, total)` is called every 500 rows.
+    @discardableResult
+    public func importSources(_ sources: [(source: String, rows: [FAQRow])], replaceAll: Bool = false,
+                              progress: ((Int, Int) -> Void)? = nil) throws -> [ImportSummary] {
+        let now = ISO8601DateFormatter().string(from: Date())
+        let total = sources.reduce(0) { $0 + $1.rows.count }
+        var done = 0
+        return try wrap {
+            try writer.write { db in
+                if replaceAll {
+                    try db.execute(sql: "DELETE FROM entry")
+                    try db.execute(sql: "DELETE FROM entry_search")
+                }
+                let summaries = try sources.map { source, rows in
+                    try Self.mirror(rows, source: source, in: db, now: now) {
+                        done += 1
+                        if let progress, done % 500 == 0 || done == total { progress(done, total) }
+                    }
+                }
+                try db.execute(sql: "UPDATE index_state SET generation = generation + 1")
+                return summaries
+            }
+        }
+    }
+
+    static func mirror(_ rows: [FAQRow], source: String, in db: Database, now: String, rowDone: () -> Void) throws -> ImportSummary {
+        var summary = ImportSummary()
+        var existing: [String: (id: Int64, question: String, answer: String, category: String?, extra: String?)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, source_key, question, answer, category, extra FROM entry WHERE source = ?", arguments: [source]) {
+            existing[row["source_key"]] = (row["id"], row["question"], row["answer"], row["category"], row["extra"])
+        }
+        var seen = Set<String>()
+        var occurrences: [String: Int] = [:]
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO entry (question, answer, category, extra, source, source_key, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        let update = try db.makeStatement(sql: "UPDATE entry SET question = ?, answer = ?, category = ?, extra = ?, updated_at = ? WHERE id = ?")
+        let insertTerms = try db.makeStatement(sql: "INSERT INTO entry_search (rowid, unigrams, bigrams, jamo) VALUES (?, ?, ?, ?)")
+        let deleteTerms = try db.makeStatement(sql: "DELETE FROM entry_search WHERE rowid = ?")
+        for row in rows {
+            let normalized = SearchTerms.normalizer.normalize(row.question).string
+            let n = occurrences[normalized, default: 0]
+            occurrences[normalized] = n + 1
+            let key = n == 0 ? normalized : "\(normalized)\u{1F}\(n)"
+            seen.insert(key)
+            let extra = row.extra.isEmpty ? nil : Self.json(row.extra)
+            let terms = SearchTerms(row.question).columnTexts
+            if let old = existing[key] {
+                if old.question == row.question && old.answer == row.answer && old.category == row.category && old.extra == extra {
+                    summary.unchanged += 1
+                } else {
+                    try update.execute(arguments: [row.question, row.answer, row.category, extra, now, old.id])
+                    try deleteTerms.execute(arguments: [old.id])
+                    try insertTerms.execute(arguments: [old.id, terms.0, terms.1, terms.2])
+                    summary.updated += 1
+                }
+            } else {
+                try insert.execute(arguments: [row.question, row.answer, row.category, extra, source, key, now])
+                try insertTerms.execute(arguments: [db.lastInsertedRowID, terms.0, terms.1, terms.2])
+                summary.added += 1
+            }
+            rowDone()
+        }
+        for (key, old) in existing where !seen.contains(key) {
+            try db.execute(sql: "DELETE FROM entry WHERE id = ?", arguments: [old.id])
+            try deleteTerms.execute(arguments: [old.id])
+            summary.removed += 1
+        }
+        return summary
+    }
+
+    static func json(_ dict: [String: String]) -> String {
+        let data = try? JSONSerialization.data(withJSONObject: dict, options: [.sortedKeys])
+        return data.map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    // MARK: - Search
+
+    /// BM25 column weights: syllable pairs carry most of the meaning; single syllables and jamo
+    /// triples add recall (particles, typos) at lower weight.
+    public static let columnWeights = (unigrams: 0.4, bigrams: 1.0, jamo: 0.3)
+
+    /// The in-memory BM25 index and the database generation it was built from.
+    private var searchIndex: (generation: Int64, index: SearchIndex)?
+    private let searchIndexLock = NSLock()
+
+    func currentSearchIndex(_ db: Database) throws -> SearchIndex {
+        let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM index_state") ?? 0
+        searchIndexLock.lock()
+        defer { searchIndexLock.unlock() }
+        if let cached = searchIndex, cached.generation == generation { return cached.index }
+        let rows = try Row.fetchAll(db, sql: "SELECT rowid, unigrams, bigrams, jamo FROM entry_search ORDER BY rowid").map { row in
+            (id: row[0] as Int64, columns: (row[1] as String, row[2] as String, row[3] as String))
+        }
+        let index = SearchIndex(rows: rows)
+        searchIndex = (generation, index)
+        return index
+    }
+
+    /// The best `limit` entries for `query`, best first. Any text is accepted: it is turned into
+    /// terms of letters and digits, never read as SQL or FTS5 syntax. Empty or termless input
+    /// gives [].
+    public func search(_ query: String, limit: Int = 5) throws -> [FAQResult] {
+        let terms = SearchTerms(query)
+        guard limit > 0, !terms.isEmpty else { return [] }
+        let querySet = terms.overlapSet
+        let w = Self.columnWeights
+        return try wrap {
+            try writer.read { db in
+                let ranked = try currentSearchIndex(db).search(terms, weights: (w.unigrams, w.bigrams, w.jamo), limit: limit)
+                guard !ranked.isEmpty else { return [] }
+                let rows = try Row.fetchAll(db, sql: "SELECT id, question, answer, category, source FROM entry WHERE id IN (\(ranked.map { String($0.id) }.joined(separator: ",")))")
+                var byID: [Int64: Row] = [:]
+                for row in rows { byID[row["id"]] = row }
+                return ranked.compactMap { id, score in
+                    guard let row = byID[id] else { return nil }
+                    let question: String = row["question"]
+                    let other = SearchTerms(question).overlapSet
+                    let overlap = Double(querySet.intersection(other).count)
+                    let dice = querySet.isEmpty && other.isEmpty ? 0 : 2 * overlap / Double(querySet.count + other.count)
+                    return FAQResult(id: id, question: question, answer: row["answer"], category: row["category"],
+                                     source: row["source"], score: score, confidence: dice)
+                }
+            }
+        }
+    }
+
+    /// The same ranking computed by SQLite FTS5's own bm25() over the stored terms — the
+    /// reference the in-memory index is tested against.
+    func searchWithFTS5(_ query: String, limit: Int) throws -> [(id: Int64, score: Double)] {
+        let terms = SearchTerms(query)
+        guard let match = terms.matchExpression() else { return [] }
+        let w = Self.columnWeights
+        return try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT rowid, -bm25(entry_search, ?, ?, ?) FROM entry_search WHERE entry_search MATCH ?
+                ORDER BY bm25(entry_search, ?, ?, ?), rowid LIMIT ?
+                """, arguments: [w.unigrams, w.bigrams, w.jamo, match, w.unigrams, w.bigrams, w.jamo, limit])
+                .map { ($0[0] as Int64, $0[1] as Double) }
+        }
+    }
+}
+
+/// Reciprocal-rank fusion (Cormack et al. 2009): score(d) = Σ_lists 1 / (k + rank_list(d)).
+/// The slot where a dense sentence-vector ranking joins BM25 once an encoder fills
+/// `entry_vector`.
+public enum RankFusion {
+    public static func reciprocalRank(_ rankings: [[Int64]], k: Double = 60) -> [(id: Int64, score: Double)] {
+        var scores: [Int64: Double] = [:]
+        for ranking in rankings {
+            for (rank, id) in ranking.enumerated() { scores[id, default: 0] += 1 / (k + Double(rank + 1)) }
+        }
+        return scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+extension KorQA {
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure KorQA's accuracy on labelled data.",
+            subcommands: [EvalFAQ.self]
+        )
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import FAQRetrieval
+import Foundation
+
+extension KorQA {
+    struct EvalFAQ: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "faq",
+            abstract: "Retrieval accuracy and query latency of the FAQ search.",
+            discussion: """
+            ParaKQC: the first sentence of each of the 1,000 paraphrase sets is indexed and the \
+            other nine query it (9,000 queries). ChatbotData: questions that share an answer — the \
+            first is indexed (with every other question as a distractor), the rest query it. \
+            Reports Recall@1, Recall@5, MRR@10 and query latency; latency at full size is \
+            measured against an index of all ChatbotData rows. bench/faq.sh runs the Python peers \
+            (rank_bm25, scikit-learn TF-IDF) on the same splits.
+
+            Example:
+              korqa eval faq --parakqc ../shared/data/paraphrase/parakqc/paraKQC_v1.txt \\
+                             --chatbot ../shared/data/faq/chatbot_data/ChatbotData.csv
+            """
+        )
+
+        @Option(help: "ParaKQC v1 text file.") var parakqc: String?
+        @Option(help: "ChatbotData.csv (Q,A,label).") var chatbot: String?
+        @Flag(help: "Print JSON lines.") var json = false
+
+        func validate() throws {
+            guard parakqc != nil || chatbot != nil else { throw ValidationError("give --parakqc FILE and/or --chatbot FILE.") }
+        }
+
+        func run() throws {
+            var latencyQueries: [String] = []
+            func report(_ name: String, _ m: FAQEvaluation.Metrics, entries: Int) {
+                if json {
+                    print("{\"dataset\":\"\(name)\",\"system\":\"korqa\",\"entries\":\(entries),\"queries\":\(m.queries),\"recall_at_1\":\(JSON.number(m.recallAt1)),\"recall_at_5\":\(JSON.number(m.recallAt5)),\"mrr\":\(JSON.number(m.mrr)),\"p50_ms\":\(JSON.number(m.latencyP50Milliseconds)),\"p95_ms\":\(JSON.number(m.latencyP95Milliseconds))}")
+                } else {
+                    print(String(format: "%@: %d entries, %d queries — R@1 %.3f  R@5 %.3f  MRR %.3f  p50 %.2f ms  p95 %.2f ms",
+                                 name, entries, m.queries, m.recallAt1, m.recallAt5, m.mrr, m.latencyP50Milliseconds, m.latencyP95Milliseconds))
+                }
+            }
+            if let parakqc {
+                let split = try FAQEvaluation.paraKQC(path: parakqc)
+                report("parakqc", try FAQEvaluation.run(split), entries: split.indexed.count)
+                latencyQueries = split.queries.map(\.text)
+            }
+            if let chatbot {
+                let file = try FAQFile.read(path: chatbot)
+                let split = FAQEvaluation.sharedAnswers(file.rows)
+                report("chatbot-shared-answers", try FAQEvaluation.run(split), entries: split.indexed.count)
+                if latencyQueries.isEmpty { latencyQueries = split.queries.map(\.text) }
+                let (entries, p50, p95) = try FAQEvaluation.latency(indexing: file.rows, queries: Array(latencyQueries.prefix(2000)))
+                if json {
+                    print("{\"dataset\":\"latency\",\"system\":\"korqa\",\"entries\":\(entries),\"queries\":\(min(2000, latencyQueries.count)),\"p50_ms\":\(JSON.number(p50)),\"p95_ms\":\(JSON.number(p95))}")
+                } else {
+                    print(String(format: "latency at %d entries: p50 %.2f ms  p95 %.2f ms", entries, p50, p95))
+                }
+            }
+        }
+    }
+}
