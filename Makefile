@@ -1,11 +1,11 @@
-# KorQA — the two commands a user needs:  make test   and (once the FAQ lands)  make chat
+# KorQA — the two commands a user needs:  make chat   and   make test
 # Every target first installs the Debian packages that are missing, then builds.
 
 SYSTEM_PACKAGES := libicu-dev libsqlite3-dev libopenblas-dev libreadline-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps build release test bench-text clean
+.PHONY: deps build release test chat bench-text bench-lstm bench-faq eval-faq clean
 
 # Installs only what is missing, so a machine that has everything makes no apt call at all.
 deps:
@@ -26,9 +26,20 @@ release: deps
 test: deps
 	swift test $(SWIFT_BUILD_FLAGS)
 
+# The chatbot over the bundled FAQ (faq/); the first run builds its index.
+chat: release
+	.build/release/korqa chat
+
 # Throughput of normalize/tokenize against the Python peer (see bench/README.md).
 bench-text: release
 	bash bench/text.sh
+
+bench-lstm: release
+	bash bench/lstm.sh
+
+# FAQ retrieval accuracy and latency, KorQA beside rank_bm25 and scikit-learn TF-IDF.
+bench-faq: release
+	bash bench/faq.sh
 
 clean:
 	swift package clean

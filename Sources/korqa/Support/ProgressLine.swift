@@ -2,13 +2,13 @@
 import Glibc
 #endif
 
-/// A one-line progress display on stderr: redrawn in place on a terminal, a few plain lines
-/// when stderr is a file or pipe.
+/// A one-line progress display on stderr: redrawn in place on a terminal; when stderr is a file
+/// or pipe, a plain line every 10 seconds (so only long jobs log progress).
 struct ProgressLine {
     let label: String
     let interactive = isatty(2) != 0
-    var lastPrinted = -1.0
     var started = monotonicSeconds()
+    lazy var lastPrinted = started
     var drawn = false
 
     init(label: String) { self.label = label }
@@ -21,7 +21,8 @@ struct ProgressLine {
         if interactive {
             Diagnostics.progress("\r\u{1B}[K" + text)
             drawn = true
-        } else if now - lastPrinted >= 10 || done == total {
+        } else if now - lastPrinted >= 10 {
+            // In a log, a line every 10 s; short jobs print nothing.
             Diagnostics.progress(text + "\n")
             lastPrinted = now
         }
