@@ -54,5 +54,7 @@ let package = Package(
         .testTarget(name: "HangulTests", dependencies: ["Hangul"]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
         .testTarget(name: "FAQRetrievalTests", dependencies: ["FAQRetrieval"]),
+        // Runs the built korqa binary as a user would.
+        .testTarget(name: "korqaTests", dependencies: ["korqa"]),
     ]
 )
