@@ -37,7 +37,8 @@ let package = Package(
             name: "FAQRetrieval",
             dependencies: ["Hangul", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "QAEngine", dependencies: ["FAQRetrieval", "Hangul"]),
+        .target(name: "IntentClassifier", dependencies: ["Hangul", "NeuralCore"]),
+        .target(name: "QAEngine", dependencies: ["FAQRetrieval", "IntentClassifier", "Hangul"]),
         // GNU readline for the chat REPL (line editing and history).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(
@@ -47,6 +48,7 @@ let package = Package(
                 "NeuralCore",
                 "FAQRetrieval",
                 "QAEngine",
+                "IntentClassifier",
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "HangulTests", dependencies: ["Hangul"]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
         .testTarget(name: "FAQRetrievalTests", dependencies: ["FAQRetrieval"]),
+        .testTarget(name: "IntentClassifierTests", dependencies: ["IntentClassifier", "NeuralCore"]),
         // Runs the built korqa binary as a user would.
         .testTarget(name: "korqaTests", dependencies: ["korqa"]),
     ]

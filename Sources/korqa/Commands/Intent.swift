@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import IntentClassifier
+
+extension KorQA {
+    struct Intent: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Classify the intent of utterances (question, command, statement…).",
+            discussion: """
+            Prints the label name and its probability per line. With no TEXT, reads standard \
+            input one utterance per line. The default model is the one shipped in \
+            resources/intent-3i4k (3i4k's seven classes).
+
+            Examples:
+              korqa intent "내일 비 와?" "창문 좀 닫아 줘"
+              korqa intent --json < utterances.txt
+            """
+        )
+
+        @Argument(help: "Utterances; each argument is one. Reads stdin when absent.") var text: [String] = []
+        @OptionGroup var model: IntentModelOption
+        @Flag(help: "One JSON object per line: {\"text\",\"label\",\"name\",\"probability\"}.") var json = false
+
+        func run() throws {
+            let classifier = try model.load()
+            var output = Output()
+            var pending: [String] = []
+            func flush() {
+                for (t, p) in zip(pending, classifier.classify(pending)) {
+                    if json {
+                        output.writeLine("{\"text\":\(JSON.quote(t)),\"label\":\(JSON.quote(p.label)),\"name\":\(JSON.quote(p.name)),\"probability\":\(JSON.number(Double(p.probability)))}")
+                    } else {
+                        output.writeLine("\(p.name)\t\(String(format: "%.2f", p.probability))\t\(t)")
+                    }
+                }
+                pending.removeAll(keepingCapacity: true)
+            }
+            try LineInput(arguments: text).forEachLine { _, scalars in
+                pending.append(String(String.UnicodeScalarView(scalars)))
+                if pending.count == 256 { flush() }
+            }
+            flush()
+            output.flush()
+        }
+    }
+}
+
+/// `--model DIR`, shared by the intent commands.
+struct IntentModelOption: ParsableArguments {
+    @Option(name: .customLong("model"), help: ArgumentHelp("An intent model directory (default: the shipped resources/intent-3i4k).", valueName: "DIR"))
+    var path: String?
+
+    func load() throws -> IntentClassifier {
+        if let path { return try IntentClassifier.load(from: path) }
+        guard let resources = Paths.shipped("resources"), FileManager.default.fileExists(atPath: resources + "/intent-3i4k/model.safetensors") else {
+            throw CLIError.usage("no shipped intent model found (resources/intent-3i4k); pass --model DIR or set KORQA_HOME to a KorQA checkout")
+        }
+        return try IntentClassifier.load(from: resources + "/intent-3i4k")
+    }
+}

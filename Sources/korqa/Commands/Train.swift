@@ -1,0 +1,10 @@
+import ArgumentParser
+
+extension KorQA {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train KorQA's models on your data.",
+            subcommands: [TrainIntent.self]
+        )
+    }
+}
