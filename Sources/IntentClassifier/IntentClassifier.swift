@@ -10,12 +10,21 @@ import NeuralCore
 /// let p = classifier.classify(["내일 비 와?"])[0]   // p.label "2", p.name "question"
 /// ```
 public final class IntentClassifier: @unchecked Sendable {
-    public let model: IntentModel
-    public let featurizer: Featurizer
+    /// One trained network with its featurizer. An ensemble has several, trained from different
+    /// seeds; their probabilities are averaged.
+    public struct Member: Sendable {
+        public let model: IntentModel
+        public let featurizer: Featurizer
+    }
+
+    public let members: [Member]
     /// Labels as written in the training data, in model order.
     public let labels: [String]
     /// A readable name for each label ("question"); the label itself when none was given.
     public let names: [String]
+
+    public var model: IntentModel { members[0].model }
+    public var featurizer: Featurizer { members[0].featurizer }
 
     public struct Prediction: Equatable, Sendable {
         public var label: String
@@ -24,8 +33,22 @@ public final class IntentClassifier: @unchecked Sendable {
         public var probabilities: [Float]
     }
 
-    init(model: IntentModel, featurizer: Featurizer, labels: [String], names: [String]) {
-        self.model = model; self.featurizer = featurizer; self.labels = labels; self.names = names
+    init(members: [Member], labels: [String], names: [String]) {
+        precondition(!members.isEmpty, "a classifier needs at least one member")
+        self.members = members; self.labels = labels; self.names = names
+    }
+
+    convenience init(model: IntentModel, featurizer: Featurizer, labels: [String], names: [String]) {
+        self.init(members: [Member(model: model, featurizer: featurizer)], labels: labels, names: names)
+    }
+
+    /// Combines classifiers trained on the same label set into one that averages them.
+    public static func ensemble(_ classifiers: [IntentClassifier]) throws -> IntentClassifier {
+        guard let first = classifiers.first else { throw IntentError.tooFewExamples(reason: "an ensemble needs at least one model") }
+        for c in classifiers where c.labels != first.labels {
+            throw IntentError.badModel(path: "ensemble", reason: "members have different labels (\(first.labels) vs \(c.labels))")
+        }
+        return IntentClassifier(members: classifiers.flatMap(\.members), labels: first.labels, names: first.names)
     }
 
     /// Classifies texts, `batchSize` at a time.
@@ -33,9 +56,13 @@ public final class IntentClassifier: @unchecked Sendable {
         var out: [Prediction] = []
         out.reserveCapacity(texts.count)
         for start in stride(from: 0, to: texts.count, by: batchSize) {
-            let chunk = texts[start..<min(start + batchSize, texts.count)]
-            let probs = model.probabilities(IntentModel.Batch(chunk.map(featurizer.features)))
-            for p in probs {
+            let chunk = Array(texts[start..<min(start + batchSize, texts.count)])
+            var sum = [[Float]](repeating: [Float](repeating: 0, count: labels.count), count: chunk.count)
+            for member in members {
+                let probs = member.model.probabilities(IntentModel.Batch(chunk.map(member.featurizer.features)))
+                for (i, p) in probs.enumerated() { for c in p.indices { sum[i][c] += p[c] / Float(members.count) } }
+            }
+            for p in sum {
                 let best = p.indices.max { p[$0] < p[$1] }!
                 out.append(Prediction(label: labels[best], name: names[best], probability: p[best], probabilities: p))
             }
@@ -48,8 +75,17 @@ public final class IntentClassifier: @unchecked Sendable {
     static let modelFile = "model.safetensors", vocabularyFile = "vocab.txt"
     static let labelsKey = "korqa.intent.labels", namesKey = "korqa.intent.names"
 
+    /// Saves a single model as `model.safetensors` + `vocab.txt`; an ensemble as `member-1/`,
+    /// `member-2/`, … each holding one.
     public func save(to directory: String, metadata: [String: String] = [:]) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if members.count > 1 {
+            for (k, member) in members.enumerated() {
+                try IntentClassifier(members: [member], labels: labels, names: names)
+                    .save(to: directory + "/member-\(k + 1)", metadata: metadata)
+            }
+            return
+        }
         try featurizer.vocabulary.save(to: directory + "/" + Self.vocabularyFile)
         var meta = metadata
         meta[Self.labelsKey] = Self.jsonArray(labels)
@@ -58,7 +94,18 @@ public final class IntentClassifier: @unchecked Sendable {
                             vocabularyFingerprint: String(featurizer.vocabulary.fingerprint), metadata: meta)
     }
 
+    /// Loads a model directory: one model, or an ensemble of `member-N/` directories.
     public static func load(from directory: String) throws -> IntentClassifier {
+        if !FileManager.default.fileExists(atPath: directory + "/" + modelFile) {
+            let members = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+                .filter { $0.hasPrefix("member-") && FileManager.default.fileExists(atPath: directory + "/" + $0 + "/" + modelFile) }
+                .sorted { (Int($0.dropFirst(7)) ?? 0) < (Int($1.dropFirst(7)) ?? 0) }
+            if !members.isEmpty { return try ensemble(members.map { try loadSingle(from: directory + "/" + $0) }) }
+        }
+        return try loadSingle(from: directory)
+    }
+
+    static func loadSingle(from directory: String) throws -> IntentClassifier {
         let modelPath = directory + "/" + modelFile
         guard FileManager.default.fileExists(atPath: modelPath) else { throw IntentError.modelNotFound(path: directory) }
         let vocabulary: Vocabulary
@@ -84,7 +131,9 @@ public final class IntentClassifier: @unchecked Sendable {
     }
 
     public static func metadata(at directory: String) throws -> [String: String] {
-        try SafeTensorsFile(path: directory + "/" + modelFile).metadata
+        let single = directory + "/" + modelFile
+        let path = FileManager.default.fileExists(atPath: single) ? single : directory + "/member-1/" + modelFile
+        return try SafeTensorsFile(path: path).metadata
     }
 
     static func jsonArray(_ values: [String]) -> String {

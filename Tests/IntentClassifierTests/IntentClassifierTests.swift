@@ -131,3 +131,30 @@ func toyCorpus(_ count: Int, seed: UInt64) -> [LabeledText] {
         #expect(throws: IntentError.self) { try IntentClassifier.load(from: dir + "/nothing") }
     }
 }
+
+@Suite struct EnsembleTests {
+    @Test func averagesMembersAndRoundTrips() throws {
+        let data = toyCorpus(150, seed: 5)
+        var options = IntentTrainingOptions()
+        options.train = TrainConfig(epochs: 4, batchSize: 16, learningRate: 5e-3, warmupSteps: 5, patience: 4, seed: 1)
+        options.embeddingSize = 8; options.hiddenSize = 8; options.minCount = 1
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("korqa-ensemble-\(UUID())").path
+        var members: [IntentClassifier] = []
+        for seed in [1, 2] as [UInt64] {
+            options.train.seed = seed
+            let split = LabeledData.stratifiedSplit(data, fraction: 0.2, seed: seed)
+            members.append(try IntentClassifier.train(train: split.train, validation: split.validation, options: options,
+                                                      directory: base + "/m\(seed)").0)
+        }
+        let ensemble = try IntentClassifier.ensemble(members)
+        let texts = ["밥 먹었니", "학교 갔다", "창문 닫아 줘"]
+        let a = members[0].classify(texts), b = members[1].classify(texts), e = ensemble.classify(texts)
+        for i in texts.indices {
+            for c in 0..<3 { #expect(abs(e[i].probabilities[c] - (a[i].probabilities[c] + b[i].probabilities[c]) / 2) < 1e-6) }
+        }
+        try ensemble.save(to: base + "/ensemble")
+        #expect(FileManager.default.fileExists(atPath: base + "/ensemble/member-2/model.safetensors"))
+        let loaded = try IntentClassifier.load(from: base + "/ensemble")
+        #expect(loaded.members.count == 2 && loaded.classify(texts) == e)
+    }
+}

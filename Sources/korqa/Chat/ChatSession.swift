@@ -1,12 +1,20 @@
 import FAQRetrieval
 import Foundation
+import IntentClassifier
 import QAEngine
 
 /// The chat's state and its slash commands; the same for a terminal and for piped input.
 final class ChatSession {
     var engine: QAEngine
+    /// Show the intent of each line (needs an intent model).
+    var showIntent = false
+    /// Loads the intent model on first use (`/intent on`).
+    let loadIntentModel: () throws -> IntentClassifier
 
-    init(engine: QAEngine) { self.engine = engine }
+    init(engine: QAEngine, loadIntentModel: @escaping () throws -> IntentClassifier) {
+        self.engine = engine
+        self.loadIntentModel = loadIntentModel
+    }
 
     enum Outcome: Equatable {
         case say(String)
@@ -20,6 +28,7 @@ final class ChatSession {
           /help      this text
           /top N     show the N best answers (now: %d)
           /db PATH   switch to another FAQ index (build one with: korqa index FILE --db PATH)
+          /intent on|off   also show what kind of utterance each line is (question, command…)
           /quit      leave (Ctrl-D works too; Ctrl-C clears the line)
         """
 
@@ -27,7 +36,13 @@ final class ChatSession {
         let text = line.trimmingCharacters(in: .whitespaces)
         if text.isEmpty { return .nothing }
         guard text.hasPrefix("/") else {
-            do { return .say(ReplyText.render(try engine.reply(to: text))) } catch { return .say("error: \(error)") }
+            do {
+                var reply = ReplyText.render(try engine.reply(to: text))
+                if showIntent, let intent = engine.intent(of: text) {
+                    reply = "[\(intent.name) \(String(format: "%.2f", intent.probability))] " + reply
+                }
+                return .say(reply)
+            } catch { return .say("error: \(error)") }
         }
         let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
         let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
@@ -40,6 +55,20 @@ final class ChatSession {
             guard let n = Int(argument), n >= 1, n <= 50 else { return .say("usage: /top N  (N from 1 to 50)") }
             engine.topK = n
             return .say("showing the \(n) best answer\(n == 1 ? "" : "s")")
+        case "/intent":
+            switch argument.lowercased() {
+            case "on":
+                if engine.intentClassifier == nil {
+                    do { engine.intentClassifier = try loadIntentModel() } catch { return .say("cannot load the intent model: \(error)") }
+                }
+                showIntent = true
+                return .say("showing the intent of each line")
+            case "off":
+                showIntent = false
+                return .say("not showing intents")
+            default:
+                return .say("usage: /intent on|off")
+            }
         case "/db":
             guard !argument.isEmpty else { return .say("usage: /db PATH   (now: \(engine.store.path))") }
             let path = (argument as NSString).expandingTildeInPath

@@ -24,6 +24,8 @@ extension KorQA {
 
         @OptionGroup var database: DatabaseOptions
         @Option(help: "How many answers to show per question.") var top = 1
+        @Flag(help: "Show the intent of each line (as /intent on).") var intent = false
+        @OptionGroup var intentModel: IntentModelOption
 
         func validate() throws {
             guard top >= 1 else { throw ValidationError("--top must be at least 1.") }
@@ -32,7 +34,9 @@ extension KorQA {
         func run() throws {
             let interactive = isatty(0) != 0
             let store = try database.open(quiet: !interactive)
-            let session = ChatSession(engine: QAEngine(store: store, topK: top))
+            let modelOption = intentModel
+            let session = ChatSession(engine: QAEngine(store: store, topK: top), loadIntentModel: { try modelOption.load() })
+            if intent { _ = session.handle("/intent on") }
             if !interactive {
                 var output = Output()
                 try LineInput(arguments: []).forEachLine { _, scalars in

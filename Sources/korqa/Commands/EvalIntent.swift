@@ -21,7 +21,9 @@ extension KorQA {
         @Flag(help: "Print one JSON object (accuracy, macro_f1, per_class, confusion, count, utterances_per_s).") var json = false
 
         func run() throws {
+            let loadStarted = monotonicSeconds()
             let classifier = try model.load()
+            let loadMilliseconds = (monotonicSeconds() - loadStarted) * 1000
             let (examples, problems) = try LabeledData.read(path: file)
             for p in problems.prefix(20) { Diagnostics.warning("\(file):\(p); skipped") }
             guard !examples.isEmpty else { throw IntentError.noExamples(path: file) }
@@ -43,10 +45,11 @@ extension KorQA {
                     return "{\"label\":\(JSON.quote(classifier.labels[c])),\"name\":\(JSON.quote(classifier.names[c])),\"precision\":\(JSON.number(s.precision)),\"recall\":\(JSON.number(s.recall)),\"f1\":\(JSON.number(s.f1)),\"support\":\(s.support)}"
                 }
                 let confusion = metrics.confusion.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",")
-                print("{\"accuracy\":\(JSON.number(metrics.accuracy)),\"macro_f1\":\(JSON.number(metrics.macroF1)),\"count\":\(examples.count),\"utterances_per_s\":\(JSON.number(rate)),\"per_class\":[\(perClass.joined(separator: ","))],\"confusion\":[\(confusion)]}")
+                print("{\"accuracy\":\(JSON.number(metrics.accuracy)),\"macro_f1\":\(JSON.number(metrics.macroF1)),\"count\":\(examples.count),\"utterances_per_s\":\(JSON.number(rate)),\"load_ms\":\(JSON.number(loadMilliseconds)),\"per_class\":[\(perClass.joined(separator: ","))],\"confusion\":[\(confusion)]}")
                 return
             }
-            print(String(format: "%d utterances: accuracy %.4f, macro-F1 %.4f (%.0f utterances/s)", examples.count, metrics.accuracy, metrics.macroF1, rate))
+            print(String(format: "%d utterances: accuracy %.4f, macro-F1 %.4f (%.0f utterances/s; model loaded in %.0f ms)",
+                         examples.count, metrics.accuracy, metrics.macroF1, rate, loadMilliseconds))
             print("label                     precision  recall     f1  support")
             for c in classifier.labels.indices {
                 let s = metrics.perClass[c]

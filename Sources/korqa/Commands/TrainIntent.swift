@@ -39,11 +39,13 @@ extension KorQA {
         @Option(help: "Dropout probability.") var dropout: Float = 0.3
         @Option(help: "Threads (2 runs the two LSTM directions side by side).") var threads = 2
         @Option(help: "Readable label names, e.g. 0=fragment,1=statement.") var names: String?
-        @Flag(help: "Continue from OUT/training/last.safetensors.") var resume = false
+        @Option(help: "Train N models from seeds SEED…SEED+N-1 (each with its own validation split) and average them; saved as OUT/member-1 … member-N.")
+        var ensemble = 1
+        @Flag(help: "Continue from OUT/training/last.safetensors (each member's, for an ensemble).") var resume = false
 
         func validate() throws {
             for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--patience", patience), ("--embed", embed),
-                                  ("--hidden", hidden), ("--layers", layers), ("--threads", threads)] where value < 1 {
+                                  ("--hidden", hidden), ("--layers", layers), ("--threads", threads), ("--ensemble", ensemble)] where value < 1 {
                 throw ValidationError("\(name) must be at least 1 (got \(value)).")
             }
             guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive.") }
@@ -69,18 +71,13 @@ extension KorQA {
             for p in trainProblems.prefix(20) { Diagnostics.warning("\(train):\(p); skipped") }
             if trainProblems.count > 20 { Diagnostics.warning("… \(trainProblems.count - 20) more malformed lines in \(train)") }
             guard !trainAll.isEmpty else { throw IntentError.noExamples(path: train) }
-            var trainSet = trainAll, validation: [LabeledText]
+            var devSet: [LabeledText]?
             if let dev {
-                let (devSet, devProblems) = try LabeledData.read(path: dev)
+                let (examples, devProblems) = try LabeledData.read(path: dev)
                 for p in devProblems.prefix(20) { Diagnostics.warning("\(dev):\(p); skipped") }
-                validation = devSet
-            } else {
-                (trainSet, validation) = LabeledData.stratifiedSplit(trainAll, fraction: 0.1, seed: seed)
+                devSet = examples
             }
-            Diagnostics.note("training on \(trainSet.count) examples, validating on \(validation.count); output \(out)")
             var options = IntentTrainingOptions()
-            options.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: 200,
-                                        decay: .linear, clipNorm: 5, patience: patience, seed: seed)
             options.embeddingSize = embed
             options.hiddenSize = hidden
             options.layers = layers
@@ -89,12 +86,27 @@ extension KorQA {
             let display = TrainingDisplay()
             let command = (["korqa"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let started = monotonicSeconds()
-            let (classifier, summary) = try IntentClassifier.train(
-                train: trainSet, validation: validation, options: options, directory: out, resume: resume, observer: display,
-                metadata: ["korqa.training_command": command, "korqa.training_data": train])
-            print(String(format: "best epoch %d: validation macro-F1 %.4f%@; %d epochs in %.0f s", summary.bestEpoch, summary.bestMetric,
-                         summary.stoppedEarly ? " (stopped early)" : "", summary.records.count, monotonicSeconds() - started))
-            print("model written to \(out) (labels: \(zip(classifier.labels, classifier.names).map { $0 == $1 ? $0 : "\($0)=\($1)" }.joined(separator: ", ")))")
+            var members: [IntentClassifier] = []
+            for k in 1...ensemble {
+                let memberSeed = seed + UInt64(k - 1)
+                let directory = ensemble == 1 ? out : out + "/member-\(k)"
+                var trainSet = trainAll, validation: [LabeledText]
+                if let devSet { validation = devSet } else {
+                    (trainSet, validation) = LabeledData.stratifiedSplit(trainAll, fraction: 0.1, seed: memberSeed)
+                }
+                options.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: 200,
+                                            decay: .linear, clipNorm: 5, patience: patience, seed: memberSeed)
+                Diagnostics.note("\(ensemble > 1 ? "member \(k)/\(ensemble): " : "")training on \(trainSet.count) examples, validating on \(validation.count); output \(directory)")
+                let (classifier, summary) = try IntentClassifier.train(
+                    train: trainSet, validation: validation, options: options, directory: directory, resume: resume, observer: display,
+                    metadata: ["korqa.training_command": command, "korqa.training_data": train, "korqa.seed": String(memberSeed)])
+                print(String(format: "%@best epoch %d: validation macro-F1 %.4f%@; %d epochs", ensemble > 1 ? "member \(k): " : "",
+                             summary.bestEpoch, summary.bestMetric, summary.stoppedEarly ? " (stopped early)" : "", summary.records.count))
+                members.append(classifier)
+            }
+            let classifier = try IntentClassifier.ensemble(members)
+            print(String(format: "trained in %.0f s; model written to %@ (labels: %@)", monotonicSeconds() - started, out,
+                         zip(classifier.labels, classifier.names).map { $0 == $1 ? $0 : "\($0)=\($1)" }.joined(separator: ", ")))
         }
     }
 }
