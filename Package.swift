@@ -38,6 +38,7 @@ let package = Package(
             dependencies: ["Hangul", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "IntentClassifier", dependencies: ["Hangul", "NeuralCore"]),
+        .target(name: "MRCReader", dependencies: ["Hangul", "NeuralCore"]),
         .target(name: "QAEngine", dependencies: ["FAQRetrieval", "IntentClassifier", "Hangul"]),
         // GNU readline for the chat REPL (line editing and history).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
@@ -49,6 +50,7 @@ let package = Package(
                 "FAQRetrieval",
                 "QAEngine",
                 "IntentClassifier",
+                "MRCReader",
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
         .testTarget(name: "FAQRetrievalTests", dependencies: ["FAQRetrieval"]),
         .testTarget(name: "IntentClassifierTests", dependencies: ["IntentClassifier", "NeuralCore"]),
+        .testTarget(name: "MRCReaderTests", dependencies: ["MRCReader"], resources: [.copy("Fixtures")]),
         // Runs the built korqa binary as a user would.
         .testTarget(name: "korqaTests", dependencies: ["korqa"]),
     ]

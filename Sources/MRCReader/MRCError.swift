@@ -1,0 +1,16 @@
+/// What can go wrong reading MRC data or predictions. Each case names the file and the JSON
+/// element (`data[3].paragraphs[2].qas[0]`) so the user can find the problem.
+public enum MRCError: Error, Equatable, Sendable {
+    case cannotRead(path: String, reason: String)
+    case malformed(path: String, element: String, reason: String)
+}
+
+extension MRCError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .cannotRead(let path, let reason): return "cannot read '\(path)': \(reason)"
+        case .malformed(let path, let element, let reason):
+            return element.isEmpty ? "'\(path)': \(reason)" : "'\(path)': \(element): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import MRCReader
+
+func temporaryJSON(_ name: String, _ object: Any) -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("korqa-mrc-\(UUID())")
+    try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let path = dir.appendingPathComponent(name).path
+    FileManager.default.createFile(atPath: path, contents: try! JSONSerialization.data(withJSONObject: object))
+    return path
+}
+
+@Suite struct KorQuADMetricTests {
+    struct Case: Decodable { var prediction: String; var truth: String; var em: Bool; var f1: Double; var normalized: String }
+
+    /// 1,500 pairs scored by the official evaluate-v1.0.py (Scripts/make_korquad_metric_fixture.py).
+    @Test func matchesTheOfficialScriptOnEveryPair() throws {
+        let url = Bundle.module.url(forResource: "korquad_metric_cases", withExtension: "json", subdirectory: "Fixtures")!
+        let cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: url))
+        #expect(cases.count >= 1000)
+        var mismatches = 0
+        for c in cases {
+            let normalizedOK = KorQuADMetric.normalize(c.prediction) == c.normalized
+            let emOK = KorQuADMetric.exactMatch(c.prediction, c.truth) == c.em
+            let f1OK = abs(KorQuADMetric.f1(c.prediction, c.truth) - c.f1) < 1e-12
+            if !(normalizedOK && emOK && f1OK) {
+                mismatches += 1
+                Issue.record("\(c.prediction.debugDescription) vs \(c.truth.debugDescription): normalized \(KorQuADMetric.normalize(c.prediction).debugDescription) (official \(c.normalized.debugDescription)), EM \(c.em), F1 \(KorQuADMetric.f1(c.prediction, c.truth)) (official \(c.f1))")
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
+    @Test func byHand() {
+        #expect(KorQuADMetric.normalize(" 《세종대왕》 (조선), ABC!! ") == "세종대왕 조선 abc")
+        #expect(KorQuADMetric.exactMatch("1989년 2월 15일", "1989년 2월 15일."))
+        // Character F1: "15일" vs "1989년 2월 15일" -> 3 shared of 3 / 10 characters.
+        let f1 = KorQuADMetric.f1("15일", "1989년 2월 15일")
+        #expect(abs(f1 - 2 * (1.0 * 0.3) / 1.3) < 1e-12)
+        #expect(KorQuADMetric.f1("", "가") == 0)
+        // Python's lower(): final sigma at a word end, medial sigma inside; İ becomes i + U+0307.
+        #expect(KorQuADMetric.normalize("ΟΔΟΣ ΣΑ") == "\u{03BF}\u{03B4}\u{03BF}\u{03C2} \u{03C3}\u{03B1}")
+        #expect(KorQuADMetric.normalize("İ") == "i\u{0307}")
+    }
+
+    @Test func missingPredictionsScoreZeroButCount() throws {
+        let path = temporaryJSON("d.json", ["version": "KorQuAD_v1.0_dev", "data": [["title": "t", "paragraphs": [[
+            "context": "1989년 2월 15일 여의도",
+            "qas": [["id": "a", "question": "언제?", "answers": [["text": "1989년 2월 15일", "answer_start": 0]]],
+                    ["id": "b", "question": "어디?", "answers": [["text": "여의도", "answer_start": 13]]]],
+        ]]]]])
+        let dataset = try SquadDataset.load(path: path)
+        let score = KorQuADMetric.score(dataset, predictions: ["a": "1989년 2월 15일"])
+        #expect(score == KorQuADMetric.Score(exactMatch: 50, f1: 50, count: 2, answered: 1))
+    }
+
+    /// End to end against the official script itself, when python3 and the script are here.
+    @Test func officialScriptAgreesOnADataset() throws {
+        let script = "../shared/data/korquad/evaluate-v1.0.py.txt"
+        guard FileManager.default.fileExists(atPath: script), FileManager.default.fileExists(atPath: "/usr/bin/python3") ||
+            FileManager.default.fileExists(atPath: "/usr/local/bin/python3") else { return }
+        let url = Bundle.module.url(forResource: "korquad_metric_cases", withExtension: "json", subdirectory: "Fixtures")!
+        let cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: url))
+        var qas: [[String: Any]] = [], predictions: [String: String] = [:]
+        for (i, c) in cases.enumerated() {
+            qas.append(["id": "q\(i)", "question": "?", "answers": [["text": c.truth, "answer_start": 0], ["text": "다른 답", "answer_start": 0]]])
+            if i % 7 != 0 { predictions["q\(i)"] = c.prediction }  // every 7th unanswered
+        }
+        let dataPath = temporaryJSON("data.json", ["version": "KorQuAD_v1.0_dev", "data": [["title": "t", "paragraphs": [["context": String(repeating: "가", count: 300), "qas": qas]]]]])
+        let predictionPath = temporaryJSON("pred.json", predictions)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, dataPath, predictionPath]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let official = try JSONSerialization.jsonObject(with: data) as! [String: Double]
+        let ours = KorQuADMetric.score(try SquadDataset.load(path: dataPath, stripBoldTags: false), predictions: predictions)
+        #expect(abs(ours.exactMatch - official["exact_match"]!) < 1e-9)
+        #expect(abs(ours.f1 - official["f1"]!) < 1e-9)
+    }
+}
+
+@Suite struct SquadDatasetTests {
+    @Test func malformedElementsAreNamed() {
+        let outside = temporaryJSON("x.json", ["data": [["paragraphs": [["context": "짧은 문맥", "qas": [
+            ["id": "1", "question": "?", "answers": [["text": "문맥", "answer_start": 512]]]]]]]]])
+        #expect(throws: MRCError.malformed(path: outside, element: "data[0].paragraphs[0].qas[0]", reason: "answer_start 512 is outside the context (length 5)")) {
+            try SquadDataset.load(path: outside)
+        }
+        let noQas = temporaryJSON("y.json", ["data": [["paragraphs": [["context": "c"], ["context": "d"]]]]])
+        #expect(throws: MRCError.malformed(path: noQas, element: "data[0].paragraphs[0]", reason: "missing \"qas\" list")) {
+            try SquadDataset.load(path: noQas)
+        }
+        #expect(throws: MRCError.self) { try SquadDataset.load(path: "/nonexistent.json") }
+    }
+
+    @Test func offsetsAreCodePointsAndBoldTagsAreStripped() throws {
+        let context = "2019년 FIFA U-20 월드컵</b>은 2019년 5월 23일부터 열린다. 👍🏽 다음 문장"
+        let scalars = Array(context.unicodeScalars)
+        let start = scalars.count - 5  // "다음 문장" counted in code points
+        func offset(of text: String) -> Int {
+            let t = Array(text.unicodeScalars)
+            return (0...(scalars.count - t.count)).first { Array(scalars[$0..<($0 + t.count)]) == t }!
+        }
+        let path = temporaryJSON("t.json", ["data": [["title": "t", "paragraphs": [["context": context, "qas": [
+            ["id": "k", "question": "?", "answers": [["text": "다음 문장", "answer_start": start], ["text": "5월 23일", "answer_start": offset(of: "5월 23일")]]]]]]]]])
+        let dataset = try SquadDataset.load(path: path)
+        let p = dataset.articles[0].paragraphs[0]
+        #expect(!p.context.contains("</b>"))
+        for answer in p.questions[0].answers {
+            let scalars = Array(p.context.unicodeScalars)
+            #expect(String(String.UnicodeScalarView(scalars[answer.start..<(answer.start + answer.text.unicodeScalars.count)])) == answer.text)
+        }
+        #expect(dataset.misalignedAnswers.isEmpty)
+    }
+
+    @Test func korQuADDevWhenPresent() throws {
+        let path = "../shared/data/korquad/KorQuAD_v1.0_dev.json"
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let dataset = try SquadDataset.load(path: path)
+        #expect(dataset.articles.count == 140 && dataset.questionCount == 5774 && dataset.misalignedAnswers.isEmpty)
+        // Gold answers as predictions score 100/100, as the official script does.
+        var gold: [String: String] = [:]
+        for (q, _, _) in dataset.questions { gold[q.id] = q.answers[0].text }
+        let score = KorQuADMetric.score(dataset, predictions: gold)
+        #expect(score.exactMatch == 100 && score.f1 == 100)
+    }
+}
