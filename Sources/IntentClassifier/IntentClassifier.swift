@@ -51,23 +51,25 @@ public final class IntentClassifier: @unchecked Sendable {
         return IntentClassifier(members: classifiers.flatMap(\.members), labels: first.labels, names: first.names)
     }
 
-    /// Classifies texts, `batchSize` at a time.
+    /// Classifies texts, `batchSize` at a time. Texts are batched by length (and answers put back
+    /// in input order), so short utterances are not padded to the length of long ones.
     public func classify(_ texts: [String], batchSize: Int = 64) -> [Prediction] {
-        var out: [Prediction] = []
-        out.reserveCapacity(texts.count)
-        for start in stride(from: 0, to: texts.count, by: batchSize) {
-            let chunk = Array(texts[start..<min(start + batchSize, texts.count)])
+        let features = members.map { member in texts.map(member.featurizer.features) }
+        let order = texts.indices.sorted { features[0][$0].count < features[0][$1].count }
+        var out = [Prediction?](repeating: nil, count: texts.count)
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let chunk = Array(order[start..<min(start + batchSize, order.count)])
             var sum = [[Float]](repeating: [Float](repeating: 0, count: labels.count), count: chunk.count)
-            for member in members {
-                let probs = member.model.probabilities(IntentModel.Batch(chunk.map(member.featurizer.features)))
+            for (m, member) in members.enumerated() {
+                let probs = member.model.probabilities(IntentModel.Batch(chunk.map { features[m][$0] }))
                 for (i, p) in probs.enumerated() { for c in p.indices { sum[i][c] += p[c] / Float(members.count) } }
             }
-            for p in sum {
+            for (i, p) in sum.enumerated() {
                 let best = p.indices.max { p[$0] < p[$1] }!
-                out.append(Prediction(label: labels[best], name: names[best], probability: p[best], probabilities: p))
+                out[chunk[i]] = Prediction(label: labels[best], name: names[best], probability: p[best], probabilities: p)
             }
         }
-        return out
+        return out.map { $0! }
     }
 
     // MARK: - Files

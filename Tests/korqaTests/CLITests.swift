@@ -104,3 +104,20 @@ func scratchDirectory() -> String {
         #expect(!again.err.contains("building"))  // reused
     }
 }
+
+@Suite struct IntentCommandTests {
+    /// The shipped model answers from a fresh process: labels as in 3i4k, readable names.
+    @Test func shippedModelClassifies() throws {
+        let r = try korqa(["intent", "--json", "창문 좀 닫아 줘", "오늘 날씨가 좋다", "지금 몇 시야"])
+        #expect(r.status == 0, "\(r.err)")
+        let lines = r.out.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(lines.map { $0["name"] as! String } == ["command", "statement", "question"])
+        #expect(lines.map { $0["label"] as! String } == ["3", "1", "2"])
+        #expect(lines.allSatisfy { ($0["probability"] as! Double) > 0.5 })
+    }
+
+    @Test func missingModelIsExplained() throws {
+        let r = try korqa(["intent", "--model", "/nonexistent/model", "x"])
+        #expect(r.status != 0 && r.err.contains("korqa train intent"))
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IntentClassifier
+import NeuralCore
 
 extension KorQA {
     struct EvalIntent: ParsableCommand {
@@ -18,9 +19,11 @@ extension KorQA {
 
         @Argument(help: "Labelled test data.") var file: String
         @OptionGroup var model: IntentModelOption
+        @Option(help: "Threads (2 runs the two LSTM directions side by side).") var threads = 1
         @Flag(help: "Print one JSON object (accuracy, macro_f1, per_class, confusion, count, utterances_per_s).") var json = false
 
         func run() throws {
+            Parallelism.configure(threads: threads)
             let loadStarted = monotonicSeconds()
             let classifier = try model.load()
             let loadMilliseconds = (monotonicSeconds() - loadStarted) * 1000

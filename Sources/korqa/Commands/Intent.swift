@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IntentClassifier
+import NeuralCore
 
 extension KorQA {
     struct Intent: ParsableCommand {
@@ -19,9 +20,11 @@ extension KorQA {
 
         @Argument(help: "Utterances; each argument is one. Reads stdin when absent.") var text: [String] = []
         @OptionGroup var model: IntentModelOption
+        @Option(help: "Threads (2 runs the two LSTM directions side by side).") var threads = 1
         @Flag(help: "One JSON object per line: {\"text\",\"label\",\"name\",\"probability\"}.") var json = false
 
         func run() throws {
+            Parallelism.configure(threads: threads)
             let classifier = try model.load()
             var output = Output()
             var pending: [String] = []
@@ -52,7 +55,7 @@ struct IntentModelOption: ParsableArguments {
 
     func load() throws -> IntentClassifier {
         if let path { return try IntentClassifier.load(from: path) }
-        guard let resources = Paths.shipped("resources"), FileManager.default.fileExists(atPath: resources + "/intent-3i4k/model.safetensors") else {
+        guard let resources = Paths.shipped("resources"), FileManager.default.fileExists(atPath: resources + "/intent-3i4k") else {
             throw CLIError.usage("no shipped intent model found (resources/intent-3i4k); pass --model DIR or set KORQA_HOME to a KorQA checkout")
         }
         return try IntentClassifier.load(from: resources + "/intent-3i4k")
