@@ -130,3 +130,51 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
         #expect(score.exactMatch == 100 && score.f1 == 100)
     }
 }
+
+@Suite struct ReaderPieceTests {
+    @Test func committedFoldsMatchTheCodeAndTheData() throws {
+        let text = try String(contentsOfFile: "resources/korquad-dev-folds.tsv", encoding: .utf8)
+        let folds = try ArticleFolds.parse(text)
+        #expect(folds == ArticleFolds.assign(articleCount: folds.count, folds: 5, seed: 20_261_121))
+        #expect((0..<5).map { k in folds.filter { $0 == k }.count } == [28, 28, 28, 28, 28])
+        let path = "../shared/data/korquad/KorQuAD_v1.0_dev.json"
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let titles = try SquadDataset.load(path: path).articles.map(\.title)
+        #expect(ArticleFolds.serialize(folds, titles: titles) == text)
+    }
+
+    /// Offsets: slicing the original context by an answer's token span gives back text that
+    /// contains the answer, for every KorQuAD-style answer (here: generated ones, NFD and
+    /// fullwidth included).
+    @Test func answerSpansMapToTokensAndBack() {
+        let context = "1989년 2월 15일 여의도 농민 폭력 시위를 주도한 혐의로 ＫＯＲＥＡ \u{1112}\u{1161}\u{11AB}국 👍🏽 끝."
+        let tokenized = TokenizedText(context)
+        let scalars = Array(context.unicodeScalars)
+        for answer in ["1989년 2월 15일", "여의도", "ＫＯＲＥＡ", "\u{1112}\u{1161}\u{11AB}국", "👍🏽", "끝"] {
+            let a = Array(answer.unicodeScalars)
+            let start = (0...(scalars.count - a.count)).first { Array(scalars[$0..<($0 + a.count)]) == a }!
+            let span = tokenized.tokenSpan(start: start, length: a.count)!
+            let cut = SpanDecoder.answer(SpanDecoder.Span(first: span.lowerBound, last: span.upperBound, score: 0),
+                                         tokens: tokenized.tokens, context: context)
+            #expect(cut.text == answer, "\(answer) -> \(cut.text)")
+        }
+    }
+
+    @Test func windowsCoverEverythingWithOverlap() {
+        #expect(ContextWindows.windows(tokenCount: 5, length: 10, stride: 4) == [0..<5])
+        let w = ContextWindows.windows(tokenCount: 25, length: 10, stride: 6)
+        #expect(w == [0..<10, 6..<16, 12..<22, 15..<25])
+        #expect(Set(w.flatMap { Array($0) }) == Set(0..<25))
+    }
+
+    @Test func decodingRespectsOrderAndMaximumLength() {
+        let start: [Float] = [-2, 5, 0, 0, 1]
+        let end: [Float] = [9, 0, 0, 3, 4]
+        // (1, 0) would score 14 but ends before it starts; (0, 0) scores 7. With maxLength 3 the
+        // best is (1, 3) = 8; (1, 4) = 9 needs length 4.
+        #expect(SpanDecoder.best(startScores: start, endScores: end, maxLength: 3).first == SpanDecoder.Span(first: 1, last: 3, score: 8))
+        #expect(SpanDecoder.best(startScores: start, endScores: end, maxLength: 4).first == SpanDecoder.Span(first: 1, last: 4, score: 9))
+        let top = SpanDecoder.best(startScores: start, endScores: end, maxLength: 2, k: 4)
+        #expect(top.map(\.score) == [7, 5, 5, 5] && top.allSatisfy { $0.first <= $0.last && $0.last - $0.first < 2 })
+    }
+}
