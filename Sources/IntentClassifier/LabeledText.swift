@@ -1,5 +1,6 @@
 import Foundation
 import Hangul
+import NeuralCore
 
 /// One utterance and its label as written in the data ("2", "question", …).
 public struct LabeledText: Equatable, Sendable {
@@ -64,7 +65,7 @@ public enum LabeledData {
     public static func stratifiedSplit(_ examples: [LabeledText], fraction: Double, seed: UInt64) -> (train: [LabeledText], validation: [LabeledText]) {
         var byLabel: [String: [LabeledText]] = [:]
         for e in examples { byLabel[e.label, default: []].append(e) }
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var train: [LabeledText] = [], validation: [LabeledText] = []
         for label in byLabel.keys.sorted() {
             var group = byLabel[label]!
@@ -74,17 +75,5 @@ public enum LabeledData {
             train += group.dropFirst(n)
         }
         return (train, validation)
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

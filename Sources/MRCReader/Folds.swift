@@ -1,4 +1,5 @@
 import Foundation
+import NeuralCore
 
 /// Cross-validation folds by ARTICLE, so no article's paragraphs are split between training
 /// and testing.
@@ -6,18 +7,11 @@ public enum ArticleFolds {
     /// Assigns article indices 0..<count to `folds` folds: a seeded shuffle, then round robin.
     public static func assign(articleCount: Int, folds: Int, seed: UInt64) -> [Int] {
         var order = Array(0..<articleCount)
-        var state = seed
-        // Fisher–Yates with SplitMix64, spelled out so the committed fold file can be checked
-        // against this code forever (no dependence on the standard library's shuffle algorithm).
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        // Fisher–Yates spelled out (not the standard library's shuffle, whose algorithm may
+        // change), so the committed fold file can be checked against this code forever.
+        var generator = SplitMix64(seed: seed)
         if articleCount > 1 {
-            for i in stride(from: articleCount - 1, to: 0, by: -1) { order.swapAt(i, Int(next() % UInt64(i + 1))) }
+            for i in stride(from: articleCount - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
         }
         var fold = [Int](repeating: 0, count: articleCount)
         for (position, article) in order.enumerated() { fold[article] = position % folds }

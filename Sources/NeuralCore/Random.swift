@@ -6,15 +6,8 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Equatable {
     public private(set) var state: (UInt64, UInt64, UInt64, UInt64)
 
     public init(seed: UInt64) {
-        var x = seed
-        func splitMix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        state = (splitMix(), splitMix(), splitMix(), splitMix())
+        var seeder = SplitMix64(seed: seed)
+        state = (seeder.next(), seeder.next(), seeder.next(), seeder.next())
     }
 
     /// Restores a generator from `state` (as saved in a checkpoint).
@@ -52,3 +45,20 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Equatable {
     public static func == (a: SeededRandom, b: SeededRandom) -> Bool { a.stateWords == b.stateWords }
 }
 
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a tiny generator whose stream is fixed by its
+/// definition, used to seed `SeededRandom` and wherever a split must stay reproducible forever
+/// (validation splits, cross-validation folds).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    public var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
