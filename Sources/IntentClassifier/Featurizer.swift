@@ -10,10 +10,10 @@ public struct Featurizer: Sendable {
     /// Utterances longer than this are cut (3i4k's longest is ~150 syllables).
     public static let maximumLength = 200
 
-    /// Jamo id tables: 0 = padding, 1 = none (not Hangul / no final), then the letters.
-    public static let initialCount = 2 + 19
-    public static let medialCount = 2 + 21
-    public static let finalCount = 2 + 27
+    /// Sizes of the jamo id tables (see `JamoIndex`).
+    public static let initialCount = JamoIndex.initialCount
+    public static let medialCount = JamoIndex.medialCount
+    public static let finalCount = JamoIndex.finalCount
 
     public init(vocabulary: Vocabulary) { self.vocabulary = vocabulary }
 
@@ -33,19 +33,10 @@ public struct Featurizer: Sendable {
         var f = Features()
         for token in Self.tokens(text) {
             f.syllables.append(Int32(vocabulary.id(of: token)))
-            let scalars = Array(token.unicodeScalars)
-            if scalars.count == 1, let parts = Jamo.parts(of: scalars[0]) {
-                f.initials.append(Int32(2 + parts.initial))
-                f.medials.append(Int32(2 + parts.medial))
-                f.finals.append(parts.final == 0 ? 1 : Int32(1 + parts.final))
-            } else if scalars.count == 1, Jamo.isCompatibilityJamo(scalars[0]) {
-                // ㅋ, ㅠ: a lone letter in its own slot.
-                let initial = Jamo.conjoining(fromCompatibility: scalars[0], as: .initial).map { Int32(2 + $0.value - 0x1100) }
-                let medial = Jamo.conjoining(fromCompatibility: scalars[0], as: .medial).map { Int32(2 + $0.value - 0x1161) }
-                f.initials.append(initial ?? 1); f.medials.append(medial ?? 1); f.finals.append(1)
-            } else {
-                f.initials.append(1); f.medials.append(1); f.finals.append(1)
-            }
+            let jamo = JamoIndex.ids(of: token)
+            f.initials.append(jamo.initial)
+            f.medials.append(jamo.medial)
+            f.finals.append(jamo.final)
         }
         return f
     }

@@ -1,0 +1,24 @@
+/// Small integer ids for a token's initial, medial and final jamo, for models that embed the
+/// letters of a syllable (so an unseen syllable or a typo still shares letters with known ones).
+///
+/// Each table: 0 = padding, 1 = none (not Hangul, or no final), then the letters: 19 initials,
+/// 21 medials, 27 finals. A lone compatibility jamo (ㅋ, ㅠ) fills the slot it can stand in.
+public enum JamoIndex {
+    public static let initialCount = 2 + 19
+    public static let medialCount = 2 + 21
+    public static let finalCount = 2 + 27
+
+    public static func ids(of token: String) -> (initial: Int32, medial: Int32, final: Int32) {
+        let scalars = Array(token.unicodeScalars)
+        guard scalars.count == 1 else { return (1, 1, 1) }
+        if let parts = Jamo.parts(of: scalars[0]) {
+            return (Int32(2 + parts.initial), Int32(2 + parts.medial), parts.final == 0 ? 1 : Int32(1 + parts.final))
+        }
+        if Jamo.isCompatibilityJamo(scalars[0]) {
+            let initial = Jamo.conjoining(fromCompatibility: scalars[0], as: .initial).map { Int32(2 + $0.value - 0x1100) }
+            let medial = Jamo.conjoining(fromCompatibility: scalars[0], as: .medial).map { Int32(2 + $0.value - 0x1161) }
+            return (initial ?? 1, medial ?? 1, 1)
+        }
+        return (1, 1, 1)
+    }
+}
