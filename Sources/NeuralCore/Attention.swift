@@ -1,3 +1,5 @@
+import Foundation
+
 /// The pieces that readers and classifiers combine: scores between a query and a sequence,
 /// weighted sums, and pooling over the real positions of a padded batch.
 public enum Attention {
@@ -159,5 +161,96 @@ public enum Pooling {
             for t in 0..<mask.lengths[b] { for d in 0..<D { dx.data[(b * T + t) * D + d] = dOut.data[b * D + d] * scale } }
         }
         return dx
+    }
+}
+
+/// Attention between two sequences (DrQA's aligned question embedding, BiDAF's similarity):
+/// every position of x looks at every position of y.
+extension Attention {
+    /// scores[b, i, j] = x[b, i] · y[b, j]. x [B, T, D], y [B, Q, D] -> [B, T, Q].
+    public static func pairwiseScores(_ x: Tensor, _ y: Tensor) -> Tensor {
+        let B = x.shape[0], T = x.shape[1], D = x.shape[2], Q = y.shape[1]
+        precondition(y.shape == [B, Q, D], "pairwiseScores: x \(x.shape) and y \(y.shape) differ in batch or depth")
+        var s = Tensor(zeros: [B, T, Q])
+        x.data.withUnsafeBufferPointer { xp in y.data.withUnsafeBufferPointer { yp in s.data.withUnsafeMutableBufferPointer { sp in
+            for b in 0..<B {
+                MatMul.gemm(transposeA: false, transposeB: true, m: T, n: Q, k: D, a: xp.baseAddress! + b * T * D, lda: D,
+                            b: yp.baseAddress! + b * Q * D, ldb: D, c: sp.baseAddress! + b * T * Q, ldc: Q)
+            }
+        } } }
+        return s
+    }
+
+    /// dx[b] = dS[b] y[b], dy[b] = dS[b]ᵀ x[b].
+    public static func pairwiseScoresBackward(_ dScores: Tensor, x: Tensor, y: Tensor) -> (dx: Tensor, dy: Tensor) {
+        let B = x.shape[0], T = x.shape[1], D = x.shape[2], Q = y.shape[1]
+        var dx = Tensor(zeros: x.shape), dy = Tensor(zeros: y.shape)
+        dScores.data.withUnsafeBufferPointer { gp in x.data.withUnsafeBufferPointer { xp in y.data.withUnsafeBufferPointer { yp in
+            dx.data.withUnsafeMutableBufferPointer { dxp in dy.data.withUnsafeMutableBufferPointer { dyp in
+                for b in 0..<B {
+                    let g = gp.baseAddress! + b * T * Q
+                    MatMul.gemm(transposeA: false, transposeB: false, m: T, n: D, k: Q, a: g, lda: Q,
+                                b: yp.baseAddress! + b * Q * D, ldb: D, c: dxp.baseAddress! + b * T * D, ldc: D)
+                    MatMul.gemm(transposeA: true, transposeB: false, m: Q, n: D, k: T, a: g, lda: Q,
+                                b: xp.baseAddress! + b * T * D, ldb: D, c: dyp.baseAddress! + b * Q * D, ldc: D)
+                }
+            } }
+        } } }
+        return (dx, dy)
+    }
+
+    /// out[b, i] = Σ_j weights[b, i, j] values[b, j]. weights [B, T, Q], values [B, Q, D] -> [B, T, D].
+    public static func pairwiseWeightedSum(weights: Tensor, values: Tensor) -> Tensor {
+        let B = weights.shape[0], T = weights.shape[1], Q = weights.shape[2], D = values.shape[2]
+        precondition(values.shape == [B, Q, D], "pairwiseWeightedSum: weights \(weights.shape) vs values \(values.shape)")
+        var out = Tensor(zeros: [B, T, D])
+        weights.data.withUnsafeBufferPointer { wp in values.data.withUnsafeBufferPointer { vp in out.data.withUnsafeMutableBufferPointer { op in
+            for b in 0..<B {
+                MatMul.gemm(transposeA: false, transposeB: false, m: T, n: D, k: Q, a: wp.baseAddress! + b * T * Q, lda: Q,
+                            b: vp.baseAddress! + b * Q * D, ldb: D, c: op.baseAddress! + b * T * D, ldc: D)
+            }
+        } } }
+        return out
+    }
+
+    /// dWeights[b] = dOut[b] values[b]ᵀ, dValues[b] = weights[b]ᵀ dOut[b].
+    public static func pairwiseWeightedSumBackward(_ dOut: Tensor, weights: Tensor, values: Tensor) -> (dWeights: Tensor, dValues: Tensor) {
+        let B = weights.shape[0], T = weights.shape[1], Q = weights.shape[2], D = values.shape[2]
+        var dw = Tensor(zeros: weights.shape), dv = Tensor(zeros: values.shape)
+        dOut.data.withUnsafeBufferPointer { gp in weights.data.withUnsafeBufferPointer { wp in values.data.withUnsafeBufferPointer { vp in
+            dw.data.withUnsafeMutableBufferPointer { dwp in dv.data.withUnsafeMutableBufferPointer { dvp in
+                for b in 0..<B {
+                    let g = gp.baseAddress! + b * T * D
+                    MatMul.gemm(transposeA: false, transposeB: true, m: T, n: Q, k: D, a: g, lda: D,
+                                b: vp.baseAddress! + b * Q * D, ldb: D, c: dwp.baseAddress! + b * T * Q, ldc: Q)
+                    MatMul.gemm(transposeA: true, transposeB: false, m: Q, n: D, k: T, a: wp.baseAddress! + b * T * Q, lda: Q,
+                                b: g, ldb: D, c: dvp.baseAddress! + b * Q * D, ldc: D)
+                }
+            } }
+        } } }
+        return (dw, dv)
+    }
+}
+
+extension Softmax {
+    /// Softmax over the last axis of scores [B, T, Q] where row b attends only to its first
+    /// `keys.lengths[b]` positions; padded keys get exactly 0 (an empty key set gives all 0).
+    /// Backward is `Softmax.backward` (the zeros stay zero).
+    public static func maskedLast(_ scores: Tensor, keys: SequenceMask) -> Tensor {
+        let B = scores.shape[0], T = scores.shape[1], Q = scores.shape[2]
+        precondition(keys.batchSize == B && keys.maxLength == Q, "maskedLast: key mask \(keys.lengths)/\(keys.maxLength) vs scores \(scores.shape)")
+        var y = Tensor(zeros: scores.shape)
+        for b in 0..<B where keys.lengths[b] > 0 {
+            let n = keys.lengths[b]
+            for t in 0..<T {
+                let row = (b * T + t) * Q
+                var m = -Float.infinity
+                for j in 0..<n { m = max(m, scores.data[row + j]) }
+                var sum: Float = 0
+                for j in 0..<n { let e = Foundation.exp(scores.data[row + j] - m); y.data[row + j] = e; sum += e }
+                for j in 0..<n { y.data[row + j] /= sum }
+            }
+        }
+        return y
     }
 }

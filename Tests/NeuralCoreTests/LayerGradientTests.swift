@@ -170,3 +170,38 @@ import Testing
 }
 
 import Foundation
+
+@Suite struct SequenceAttentionTests {
+    func input(_ shape: [Int], _ seed: UInt64) -> Tensor { var r = SeededRandom(seed: seed); return Tensor.normal(shape, std: 1, random: &r) }
+
+    @Test func pairwiseScoresAndWeightedSum() {
+        let x = input([2, 3, 4], 1), y = input([2, 5, 4], 2)
+        _ = GradCheck().check(store: nil, input: x, forward: { Attention.pairwiseScores($0, y) },
+                              backward: { d, x in Attention.pairwiseScoresBackward(d, x: x, y: y).dx })
+        _ = GradCheck().check(store: nil, input: y, forward: { Attention.pairwiseScores(x, $0) },
+                              backward: { d, y in Attention.pairwiseScoresBackward(d, x: x, y: y).dy })
+        let keys = SequenceMask(lengths: [5, 2], maxLength: 5)
+        let w = Softmax.maskedLast(input([2, 3, 5], 3), keys: keys)
+        let v = input([2, 5, 4], 4)
+        _ = GradCheck().check(store: nil, input: w, forward: { Attention.pairwiseWeightedSum(weights: $0, values: v) },
+                              backward: { d, w in Attention.pairwiseWeightedSumBackward(d, weights: w, values: v).dWeights })
+        _ = GradCheck().check(store: nil, input: v, forward: { Attention.pairwiseWeightedSum(weights: w, values: $0) },
+                              backward: { d, v in Attention.pairwiseWeightedSumBackward(d, weights: w, values: v).dValues })
+        // Against the definition, by loops.
+        let s = Attention.pairwiseScores(x, y)
+        var dot: Float = 0
+        for d in 0..<4 { dot += x.data[(1 * 3 + 2) * 4 + d] * y.data[(1 * 5 + 3) * 4 + d] }
+        #expect(abs(s.data[(1 * 3 + 2) * 5 + 3] - dot) < 1e-5)
+    }
+
+    @Test func keyMaskedSoftmax() {
+        let keys = SequenceMask(lengths: [5, 2, 0], maxLength: 5)
+        let scores = input([3, 2, 5], 5)
+        _ = GradCheck().check(store: nil, input: scores, forward: { Softmax.maskedLast($0, keys: keys) },
+                              backward: { d, s in Softmax.backward(d, output: Softmax.maskedLast(s, keys: keys)) })
+        let y = Softmax.maskedLast(scores, keys: keys)
+        #expect(abs(y.data[0..<5].reduce(0, +) - 1) < 1e-6)
+        #expect(y.data[(1 * 2) * 5 + 2..<(1 * 2) * 5 + 5].allSatisfy { $0 == 0 })  // row 1 sees only 2 keys
+        #expect(y.data[20..<30].allSatisfy { $0 == 0 })  // no keys at all
+    }
+}
