@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
         .testTarget(name: "FAQRetrievalTests", dependencies: ["FAQRetrieval"]),
         .testTarget(name: "IntentClassifierTests", dependencies: ["IntentClassifier", "NeuralCore"]),
-        .testTarget(name: "MRCReaderTests", dependencies: ["MRCReader"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MRCReaderTests", dependencies: ["MRCReader", "Hangul", "NeuralCore"], resources: [.copy("Fixtures")]),
         // Runs the built korqa binary as a user would.
         .testTarget(name: "korqaTests", dependencies: ["korqa"]),
     ]

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import Hangul
 @testable import MRCReader
+import NeuralCore
 
 func temporaryJSON(_ name: String, _ object: Any) -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("korqa-mrc-\(UUID())")
@@ -176,5 +178,89 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
         #expect(SpanDecoder.best(startScores: start, endScores: end, maxLength: 4).first == SpanDecoder.Span(first: 1, last: 4, score: 9))
         let top = SpanDecoder.best(startScores: start, endScores: end, maxLength: 2, k: 4)
         #expect(top.map(\.score) == [7, 5, 5, 5] && top.allSatisfy { $0.first <= $0.last && $0.last - $0.first < 2 })
+    }
+}
+
+@Suite struct ReaderModelTests {
+    static let countries = ["한국", "일본", "프랑스", "독일", "영국", "이집트", "캐나다", "호주"]
+    static let capitals = ["서울", "도쿄", "파리", "베를린", "런던", "카이로", "오타와", "캔버라"]
+
+    /// Context "…X의 수도는 Y이다…", question "X의 수도는?", answer Y.
+    static func examples() -> [(context: String, question: String, answer: String)] {
+        countries.indices.map { i in
+            let other = (i + 3) % countries.count
+            return ("\(countries[other])에는 \(capitals[other])이 있다. \(countries[i])의 수도는 \(capitals[i])이다. 날씨가 좋다.",
+                    "\(countries[i])의 수도는 어디인가?", capitals[i])
+        }
+    }
+
+    static func batch(_ items: [(context: String, question: String, answer: String)], vocabulary: Vocabulary)
+        -> (ReaderModel.Batch, [(first: Int, last: Int)], [TokenizedText]) {
+        let contexts = items.map { TokenizedText($0.context) }
+        let questions = items.map { TokenizedText($0.question) }
+        let spans = items.enumerated().map { i, item -> (first: Int, last: Int) in
+            let scalars = Array(item.context.unicodeScalars), a = Array(item.answer.unicodeScalars)
+            let start = (0...(scalars.count - a.count)).last { Array(scalars[$0..<($0 + a.count)]) == a }!
+            let span = contexts[i].tokenSpan(start: start, length: a.count)!
+            return (span.lowerBound, span.upperBound)
+        }
+        let batch = ReaderModel.Batch(contexts: contexts.map { $0.tokens.map(\.text) }, questions: questions.map { $0.tokens.map(\.text) },
+                                      vocabulary: vocabulary)
+        return (batch, spans, contexts)
+    }
+
+    @Test func gradientOfTheWholeReader() {
+        let items = Array(Self.examples().prefix(3))
+        let vocabulary = Vocabulary.build(from: items.flatMap { TokenizedText($0.context + $0.question).tokens.map(\.text) })
+        var config = ReaderConfig(vocabularySize: vocabulary.count)
+        config.embeddingSize = 4; config.hiddenSize = 3; config.alignSize = 3; config.contextLayers = 2; config.dropout = 0
+        let model = ReaderModel(config: config, seed: 2)
+        let (batch, spans, _) = Self.batch(items, vocabulary: vocabulary)
+        var random = SeededRandom(seed: 0)
+        model.store.zeroGradients()
+        _ = model.lossAndGradients(batch, answers: spans, random: &random)
+        let analytic = Array(model.store.gradients)
+        func loss() -> Double {
+            var r = SeededRandom(seed: 0)
+            let (s, e, _) = model.forward(batch, training: false, random: &r)
+            let mask = batch.context.mask
+            return Double(Loss.softmaxCrossEntropy(logits: ReaderModel.masked(s, mask), targets: spans.map { Int32($0.first) }).loss
+                + Loss.softmaxCrossEntropy(logits: ReaderModel.masked(e, mask), targets: spans.map { Int32($0.last) }).loss)
+        }
+        var g = SeededRandom(seed: 4)
+        for _ in 0..<200 {
+            let i = Int(g.next() % UInt64(model.store.count))
+            let saved = model.store.values[i]
+            model.store.values[i] = saved + 1e-2; model.store.markChanged()
+            let plus = loss()
+            model.store.values[i] = saved - 1e-2; model.store.markChanged()
+            let minus = loss()
+            model.store.values[i] = saved; model.store.markChanged()
+            let numeric = Float((plus - minus) / 2e-2)
+            #expect(abs(numeric - analytic[i]) <= 2e-3 + 2e-2 * abs(analytic[i]), "parameter \(i): numeric \(numeric) analytic \(analytic[i])")
+        }
+    }
+
+    /// The reader learns to point at the capital, and the answer is cut from the original text.
+    @Test func overfitsTinyQAAndCutsAnswersFromTheContext() {
+        let items = Self.examples()
+        let vocabulary = Vocabulary.build(from: items.flatMap { TokenizedText($0.context + $0.question).tokens.map(\.text) })
+        var config = ReaderConfig(vocabularySize: vocabulary.count)
+        config.embeddingSize = 16; config.hiddenSize = 16; config.alignSize = 16; config.contextLayers = 1; config.dropout = 0
+        let model = ReaderModel(config: config, seed: 3)
+        let (batch, spans, contexts) = Self.batch(items, vocabulary: vocabulary)
+        var adam = Adam(learningRate: 0.02)
+        var random = SeededRandom(seed: 1)
+        var loss: Float = 0
+        for _ in 0..<150 {
+            model.store.zeroGradients()
+            loss = model.lossAndGradients(batch, answers: spans, random: &random)
+            adam.update(model.store)
+        }
+        #expect(loss < 0.05, "loss \(loss)")
+        for (i, probs) in model.spanLogProbabilities(batch).enumerated() {
+            let best = SpanDecoder.best(startScores: probs.start, endScores: probs.end, maxLength: 10)[0]
+            #expect(SpanDecoder.answer(best, tokens: contexts[i].tokens, context: items[i].context).text == items[i].answer)
+        }
     }
 }

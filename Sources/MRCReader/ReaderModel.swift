@@ -1,0 +1,210 @@
+import Foundation
+import Hangul
+import NeuralCore
+
+/// The reader's architecture (frozen when saved).
+public struct ReaderConfig: Codable, Equatable, Sendable {
+    public var vocabularySize: Int
+    public var embeddingSize = 128
+    public var hiddenSize = 128
+    public var contextLayers = 2
+    public var alignSize = 128
+    public var dropout: Float = 0.3
+
+    public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
+}
+
+/// A DrQA-style extractive reader (Chen et al. 2017) over syllables.
+///
+/// Shapes: B windows, T context syllables, Q question syllables, D embedding, A alignment,
+/// H hidden per direction.
+///   e(x) = E_syllable + E_initial + E_medial + E_final                     [·, D]
+///   aligned_i = Σ_j softmax_j(relu(W e(c_i)) · relu(W e(q_j))) e(q_j)      [B, T, D]
+///   h = BiLSTM stack([e(c); aligned; exact_match])                           [B, T, 2H]
+///   u = BiLSTM(e(q)); q = Σ_j softmax_j(w · u_j) u_j                         [B, 2H]
+///   start_i = q W_s h_i,  end_i = q W_e h_i                                  [B, T]
+public final class ReaderModel: @unchecked Sendable {
+    public let config: ReaderConfig
+    public let store = ParameterStore()
+    let syllables, initials, medials, finals: Embedding
+    let align: Linear
+    let contextEncoder: StackedBiLSTM
+    let questionEncoder: StackedBiLSTM
+    let questionAttention: Linear
+    let startScorer, endScorer: BilinearAttention
+    let dropout: Dropout
+
+    public init(config: ReaderConfig, seed: UInt64) {
+        self.config = config
+        var r = SeededRandom(seed: seed)
+        let D = config.embeddingSize, H2 = 2 * config.hiddenSize
+        syllables = Embedding(store: store, name: "embedding.syllable", vocabularySize: config.vocabularySize, dimension: D, random: &r)
+        initials = Embedding(store: store, name: "embedding.initial", vocabularySize: JamoIndex.initialCount, dimension: D, random: &r)
+        medials = Embedding(store: store, name: "embedding.medial", vocabularySize: JamoIndex.medialCount, dimension: D, random: &r)
+        finals = Embedding(store: store, name: "embedding.final", vocabularySize: JamoIndex.finalCount, dimension: D, random: &r)
+        align = Linear(store: store, name: "align", inputSize: D, outputSize: config.alignSize, random: &r)
+        contextEncoder = StackedBiLSTM(store: store, name: "context", inputSize: 2 * D + 1, hiddenSize: config.hiddenSize,
+                                       layerCount: config.contextLayers, dropout: config.dropout, random: &r)
+        questionEncoder = StackedBiLSTM(store: store, name: "question", inputSize: D, hiddenSize: config.hiddenSize,
+                                        layerCount: 1, dropout: 0, random: &r)
+        questionAttention = Linear(store: store, name: "question.attention", inputSize: H2, outputSize: 1, random: &r)
+        startScorer = BilinearAttention(store: store, name: "start", querySize: H2, keySize: H2, random: &r)
+        endScorer = BilinearAttention(store: store, name: "end", querySize: H2, keySize: H2, random: &r)
+        dropout = Dropout(probability: config.dropout)
+    }
+
+    /// Padded token ids (syllable and jamo) of a batch of sequences.
+    public struct Sequences: Sendable {
+        public var syllables, initials, medials, finals: [Int32]
+        public var mask: SequenceMask
+
+        /// `tokens[b]` are the token texts of sequence b.
+        public init(_ tokens: [[String]], vocabulary: Vocabulary) {
+            mask = SequenceMask(lengths: tokens.map(\.count), maxLength: max(1, tokens.map(\.count).max() ?? 1))
+            let T = mask.maxLength
+            syllables = [Int32](repeating: 0, count: tokens.count * T); initials = syllables; medials = syllables; finals = syllables
+            for (b, sequence) in tokens.enumerated() {
+                for (t, token) in sequence.enumerated() {
+                    let jamo = JamoIndex.ids(of: token)
+                    syllables[b * T + t] = Int32(vocabulary.id(of: token))
+                    initials[b * T + t] = jamo.initial; medials[b * T + t] = jamo.medial; finals[b * T + t] = jamo.final
+                }
+            }
+        }
+    }
+
+    /// One training or inference batch: context windows, their questions, and the exact-match
+    /// feature (1 where the context syllable occurs in the question).
+    public struct Batch: Sendable {
+        public var context: Sequences
+        public var question: Sequences
+        public var exactMatch: [Float]  // [B, T]
+
+        public init(contexts: [[String]], questions: [[String]], vocabulary: Vocabulary) {
+            context = Sequences(contexts, vocabulary: vocabulary)
+            question = Sequences(questions, vocabulary: vocabulary)
+            let T = context.mask.maxLength
+            exactMatch = [Float](repeating: 0, count: contexts.count * T)
+            for (b, tokens) in contexts.enumerated() {
+                let asked = Set(questions[b])
+                for (t, token) in tokens.enumerated() where asked.contains(token) { exactMatch[b * T + t] = 1 }
+            }
+        }
+    }
+
+    func embed(_ s: Sequences) -> Tensor {
+        let shape = [s.mask.batchSize, s.mask.maxLength]
+        var x = syllables(s.syllables, shape: shape)
+        for (table, ids) in [(initials, s.initials), (medials, s.medials), (finals, s.finals)] {
+            let e = table(ids, shape: shape)
+            for i in 0..<x.count { x.data[i] += e.data[i] }
+        }
+        return x
+    }
+
+    func embedBackward(_ d: Tensor, _ s: Sequences) {
+        syllables.backward(d, ids: s.syllables); initials.backward(d, ids: s.initials)
+        medials.backward(d, ids: s.medials); finals.backward(d, ids: s.finals)
+    }
+
+    struct Cache {
+        var contextEmbedding, questionEmbedding: Tensor
+        var contextDropMask, questionDropMask: [Float]
+        var projectedContext, projectedQuestion: Tensor  // relu(W e), [B·T, A] and [B·Q, A]
+        var alignWeights: Tensor  // [B, T, Q]
+        var contextInput: Tensor  // [B, T, 2D+1]
+        var contextCache: StackedBiLSTM.Cache
+        var h: Tensor  // [B, T, 2H]
+        var questionCache: StackedBiLSTM.Cache
+        var u: Tensor  // [B, Q, 2H]
+        var questionWeights: Tensor  // [B, Q]
+        var q: Tensor  // [B, 2H]
+        var startCache, endCache: BilinearAttention.Cache
+    }
+
+    /// Start and end scores [B, T] (padding not yet masked).
+    func forward(_ batch: Batch, training: Bool, random: inout SeededRandom) -> (start: Tensor, end: Tensor, cache: Cache) {
+        let B = batch.context.mask.batchSize, T = batch.context.mask.maxLength, Q = batch.question.mask.maxLength
+        let D = config.embeddingSize, A = config.alignSize, H2 = 2 * config.hiddenSize
+        let (ce, cdm) = dropout.forward(embed(batch.context), training: training, random: &random)
+        let (qe, qdm) = dropout.forward(embed(batch.question), training: training, random: &random)
+        let pc = Activation.relu.forward(align(ce.reshaped([B * T, D])))
+        let pq = Activation.relu.forward(align(qe.reshaped([B * Q, D])))
+        let alignWeights = Softmax.maskedLast(Attention.pairwiseScores(pc.reshaped([B, T, A]), pq.reshaped([B, Q, A])), keys: batch.question.mask)
+        let aligned = Attention.pairwiseWeightedSum(weights: alignWeights, values: qe)
+        let contextInput = concatenateLast(concatenateLast(ce, aligned), Tensor(shape: [B, T, 1], data: batch.exactMatch))
+        let (h, contextCache) = contextEncoder.forward(contextInput, mask: batch.context.mask, training: training, random: &random)
+        let (u, questionCache) = questionEncoder.forward(qe, mask: batch.question.mask, training: training, random: &random)
+        let questionWeights = Softmax.masked(questionAttention(u.reshaped([B * Q, H2])).reshaped([B, Q]), mask: batch.question.mask)
+        let q = Attention.weightedSum(weights: questionWeights, values: u)
+        let (start, startCache) = startScorer.forward(query: q, keys: h)
+        let (end, endCache) = endScorer.forward(query: q, keys: h)
+        return (start, end, Cache(contextEmbedding: ce, questionEmbedding: qe, contextDropMask: cdm, questionDropMask: qdm,
+                                  projectedContext: pc, projectedQuestion: pq, alignWeights: alignWeights, contextInput: contextInput,
+                                  contextCache: contextCache, h: h, questionCache: questionCache, u: u, questionWeights: questionWeights,
+                                  q: q, startCache: startCache, endCache: endCache))
+    }
+
+    func backward(dStart: Tensor, dEnd: Tensor, batch: Batch, cache c: Cache) {
+        let B = batch.context.mask.batchSize, T = batch.context.mask.maxLength, Q = batch.question.mask.maxLength
+        let D = config.embeddingSize, A = config.alignSize, H2 = 2 * config.hiddenSize
+        let (dq1, dh1) = startScorer.backward(dStart, query: c.q, keys: c.h, cache: c.startCache)
+        let (dq2, dh2) = endScorer.backward(dEnd, query: c.q, keys: c.h, cache: c.endCache)
+        var dh = dh1, dq = dq1
+        for i in 0..<dh.count { dh.data[i] += dh2.data[i] }
+        for i in 0..<dq.count { dq.data[i] += dq2.data[i] }
+        // Question side.
+        let (dQuestionWeights, du1) = Attention.weightedSumBackward(dq, weights: c.questionWeights, values: c.u)
+        let dScoresQ = Softmax.backward(dQuestionWeights, output: c.questionWeights).reshaped([B * Q, 1])
+        let du2 = questionAttention.backward(dScoresQ, input: c.u.reshaped([B * Q, H2])).reshaped([B, Q, H2])
+        var du = du1
+        for i in 0..<du.count { du.data[i] += du2.data[i] }
+        var dqe = questionEncoder.backward(du, cache: c.questionCache)
+        // Context side.
+        let dContextInput = contextEncoder.backward(dh, cache: c.contextCache)
+        let (dCeAligned, _) = splitLast(dContextInput, 2 * D)
+        var (dce, dAligned) = splitLast(dCeAligned, D)
+        let (dAlignWeights, dqe2) = Attention.pairwiseWeightedSumBackward(dAligned, weights: c.alignWeights, values: c.questionEmbedding)
+        let dScores = Softmax.backward(dAlignWeights, output: c.alignWeights)
+        let (dpc, dpq) = Attention.pairwiseScoresBackward(dScores, x: c.projectedContext.reshaped([B, T, A]), y: c.projectedQuestion.reshaped([B, Q, A]))
+        let dce2 = align.backward(Activation.relu.backward(dpc.reshaped([B * T, A]), output: c.projectedContext),
+                                  input: c.contextEmbedding.reshaped([B * T, D]))
+        let dqe3 = align.backward(Activation.relu.backward(dpq.reshaped([B * Q, A]), output: c.projectedQuestion),
+                                  input: c.questionEmbedding.reshaped([B * Q, D]))
+        for i in 0..<dce.count { dce.data[i] += dce2.data[i] }
+        for i in 0..<dqe.count { dqe.data[i] += dqe2.data[i] + dqe3.data[i] }
+        embedBackward(dropout.backward(dce, mask: c.contextDropMask), batch.context)
+        embedBackward(dropout.backward(dqe, mask: c.questionDropMask), batch.question)
+    }
+
+    /// Scores with padding pushed to -1e9, so softmax gives padded positions no mass.
+    static func masked(_ scores: Tensor, _ mask: SequenceMask) -> Tensor {
+        var s = scores
+        for b in 0..<mask.batchSize { for t in mask.lengths[b]..<mask.maxLength { s.data[b * mask.maxLength + t] = -1e9 } }
+        return s
+    }
+
+    /// Mean of −log p(start) − log p(end) over the batch; adds gradients into the store.
+    /// `answers[b]` are token indices (first, last) inside window b.
+    public func lossAndGradients(_ batch: Batch, answers: [(first: Int, last: Int)], random: inout SeededRandom) -> Float {
+        let (start, end, cache) = forward(batch, training: true, random: &random)
+        let mask = batch.context.mask
+        let (startLoss, dStart) = Loss.softmaxCrossEntropy(logits: Self.masked(start, mask), targets: answers.map { Int32($0.first) })
+        let (endLoss, dEnd) = Loss.softmaxCrossEntropy(logits: Self.masked(end, mask), targets: answers.map { Int32($0.last) })
+        backward(dStart: dStart, dEnd: dEnd, batch: batch, cache: cache)
+        return startLoss + endLoss
+    }
+
+    /// Log-probabilities of start and end per window (evaluation mode).
+    public func spanLogProbabilities(_ batch: Batch) -> [(start: [Float], end: [Float])] {
+        var random = SeededRandom(seed: 0)
+        let (start, end, _) = forward(batch, training: false, random: &random)
+        let mask = batch.context.mask
+        let ls = Softmax.logRows(Self.masked(start, mask)), le = Softmax.logRows(Self.masked(end, mask))
+        let T = mask.maxLength
+        return (0..<mask.batchSize).map { b in
+            let n = mask.lengths[b]
+            return (Array(ls.data[(b * T)..<(b * T + n)]), Array(le.data[(b * T)..<(b * T + n)]))
+        }
+    }
+}
