@@ -35,10 +35,7 @@ public struct IntentModelConfig: Codable, Equatable, Sendable {
 public final class IntentModel: @unchecked Sendable {
     public let config: IntentModelConfig
     public let store = ParameterStore()
-    let syllables: Embedding
-    let initials: Embedding
-    let medials: Embedding
-    let finals: Embedding
+    let embedding: SummedEmbedding
     let encoder: StackedBiLSTM
     let attentionProjection: Linear
     let attentionVector: Linear
@@ -49,10 +46,10 @@ public final class IntentModel: @unchecked Sendable {
         self.config = config
         var random = SeededRandom(seed: seed)
         let D = config.embeddingSize, H2 = 2 * config.hiddenSize
-        syllables = Embedding(store: store, name: "embedding.syllable", vocabularySize: config.vocabularySize, dimension: D, random: &random)
-        initials = Embedding(store: store, name: "embedding.initial", vocabularySize: Featurizer.initialCount, dimension: D, random: &random)
-        medials = Embedding(store: store, name: "embedding.medial", vocabularySize: Featurizer.medialCount, dimension: D, random: &random)
-        finals = Embedding(store: store, name: "embedding.final", vocabularySize: Featurizer.finalCount, dimension: D, random: &random)
+        embedding = SummedEmbedding(store: store, tables: [("embedding.syllable", config.vocabularySize),
+                                                           ("embedding.initial", Featurizer.initialCount),
+                                                           ("embedding.medial", Featurizer.medialCount),
+                                                           ("embedding.final", Featurizer.finalCount)], dimension: D, random: &random)
         encoder = StackedBiLSTM(store: store, name: "encoder", inputSize: D, hiddenSize: config.hiddenSize,
                                 layerCount: config.layers, dropout: config.dropout, random: &random)
         attentionProjection = Linear(store: store, name: "attention.projection", inputSize: H2, outputSize: config.attentionSize, random: &random)
@@ -98,11 +95,7 @@ public final class IntentModel: @unchecked Sendable {
 
     func forward(_ batch: Batch, training: Bool, random: inout SeededRandom) -> (logits: Tensor, cache: Cache) {
         let B = batch.mask.batchSize, T = batch.mask.maxLength, H2 = 2 * config.hiddenSize
-        var x = syllables(batch.syllables, shape: [B, T])
-        for (table, ids) in [(initials, batch.initials), (medials, batch.medials), (finals, batch.finals)] {
-            let e = table(ids, shape: [B, T])
-            for i in 0..<x.count { x.data[i] += e.data[i] }
-        }
+        let x = embedding([batch.syllables, batch.initials, batch.medials, batch.finals], shape: [B, T])
         let (dropped, embeddingMask) = dropout.forward(x, training: training, random: &random)
         let (h, encoderCache) = encoder.forward(dropped, mask: batch.mask, training: training, random: &random)
         let flat = h.reshaped([B * T, H2])
@@ -129,10 +122,7 @@ public final class IntentModel: @unchecked Sendable {
         let dFlat = attentionProjection.backward(dProjected, input: cache.hidden.reshaped([B * T, H2]))
         for i in 0..<dh.count { dh.data[i] += dValues.data[i] + dFlat.data[i] }
         let dx = dropout.backward(encoder.backward(dh, cache: cache.encoder), mask: cache.embeddingMask)
-        syllables.backward(dx, ids: cache.batch.syllables)
-        initials.backward(dx, ids: cache.batch.initials)
-        medials.backward(dx, ids: cache.batch.medials)
-        finals.backward(dx, ids: cache.batch.finals)
+        embedding.backward(dx, ids: [cache.batch.syllables, cache.batch.initials, cache.batch.medials, cache.batch.finals])
     }
 
     /// Mean (weighted) cross-entropy of a batch; adds gradients into the store.

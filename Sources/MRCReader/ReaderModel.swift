@@ -26,7 +26,7 @@ public struct ReaderConfig: Codable, Equatable, Sendable {
 public final class ReaderModel: @unchecked Sendable {
     public let config: ReaderConfig
     public let store = ParameterStore()
-    let syllables, initials, medials, finals: Embedding
+    let embedding: SummedEmbedding
     let align: Linear
     let contextEncoder: StackedBiLSTM
     let questionEncoder: StackedBiLSTM
@@ -38,10 +38,10 @@ public final class ReaderModel: @unchecked Sendable {
         self.config = config
         var r = SeededRandom(seed: seed)
         let D = config.embeddingSize, H2 = 2 * config.hiddenSize
-        syllables = Embedding(store: store, name: "embedding.syllable", vocabularySize: config.vocabularySize, dimension: D, random: &r)
-        initials = Embedding(store: store, name: "embedding.initial", vocabularySize: JamoIndex.initialCount, dimension: D, random: &r)
-        medials = Embedding(store: store, name: "embedding.medial", vocabularySize: JamoIndex.medialCount, dimension: D, random: &r)
-        finals = Embedding(store: store, name: "embedding.final", vocabularySize: JamoIndex.finalCount, dimension: D, random: &r)
+        embedding = SummedEmbedding(store: store, tables: [("embedding.syllable", config.vocabularySize),
+                                                           ("embedding.initial", JamoIndex.initialCount),
+                                                           ("embedding.medial", JamoIndex.medialCount),
+                                                           ("embedding.final", JamoIndex.finalCount)], dimension: D, random: &r)
         align = Linear(store: store, name: "align", inputSize: D, outputSize: config.alignSize, random: &r)
         contextEncoder = StackedBiLSTM(store: store, name: "context", inputSize: 2 * D + 1, hiddenSize: config.hiddenSize,
                                        layerCount: config.contextLayers, dropout: config.dropout, random: &r)
@@ -93,18 +93,11 @@ public final class ReaderModel: @unchecked Sendable {
     }
 
     func embed(_ s: Sequences) -> Tensor {
-        let shape = [s.mask.batchSize, s.mask.maxLength]
-        var x = syllables(s.syllables, shape: shape)
-        for (table, ids) in [(initials, s.initials), (medials, s.medials), (finals, s.finals)] {
-            let e = table(ids, shape: shape)
-            for i in 0..<x.count { x.data[i] += e.data[i] }
-        }
-        return x
+        embedding([s.syllables, s.initials, s.medials, s.finals], shape: [s.mask.batchSize, s.mask.maxLength])
     }
 
     func embedBackward(_ d: Tensor, _ s: Sequences) {
-        syllables.backward(d, ids: s.syllables); initials.backward(d, ids: s.initials)
-        medials.backward(d, ids: s.medials); finals.backward(d, ids: s.finals)
+        embedding.backward(d, ids: [s.syllables, s.initials, s.medials, s.finals])
     }
 
     struct Cache {

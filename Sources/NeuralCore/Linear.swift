@@ -130,3 +130,35 @@ public struct Dropout: Sendable {
         return dx
     }
 }
+
+/// Several lookup tables of one dimension whose rows are added: e(x) = Σ_k E_k[ids_k(x)]
+/// (a syllable's embedding plus those of its initial, medial and final jamo, for example).
+public struct SummedEmbedding: Sendable {
+    public let tables: [Embedding]
+    public var dimension: Int { tables[0].dimension }
+
+    /// One table per (name, vocabulary size), registered in this order.
+    public init(store: ParameterStore, tables specs: [(name: String, vocabularySize: Int)], dimension: Int, random: inout SeededRandom) {
+        precondition(!specs.isEmpty, "SummedEmbedding needs at least one table")
+        var tables: [Embedding] = []
+        for spec in specs {
+            tables.append(Embedding(store: store, name: spec.name, vocabularySize: spec.vocabularySize, dimension: dimension, random: &random))
+        }
+        self.tables = tables
+    }
+
+    /// `ids[k]` indexes table k; all of shape `shape` -> [shape..., D].
+    public func callAsFunction(_ ids: [[Int32]], shape: [Int]) -> Tensor {
+        precondition(ids.count == tables.count, "SummedEmbedding: \(ids.count) id lists for \(tables.count) tables")
+        var x = tables[0](ids[0], shape: shape)
+        for k in 1..<tables.count {
+            let e = tables[k](ids[k], shape: shape)
+            for i in 0..<x.count { x.data[i] += e.data[i] }
+        }
+        return x
+    }
+
+    public func backward(_ dOut: Tensor, ids: [[Int32]]) {
+        for (table, tableIDs) in zip(tables, ids) { table.backward(dOut, ids: tableIDs) }
+    }
+}

@@ -205,3 +205,18 @@ import Foundation
         #expect(y.data[20..<30].allSatisfy { $0 == 0 })  // no keys at all
     }
 }
+
+@Suite struct SummedEmbeddingTests {
+    @Test func sumOfTablesAndItsGradient() {
+        var random = SeededRandom(seed: 6)
+        let store = ParameterStore()
+        let layer = SummedEmbedding(store: store, tables: [("a", 5), ("b", 3)], dimension: 2, random: &random)
+        let ids: [[Int32]] = [[0, 4, 4], [2, 1, 0]]
+        let y = layer(ids, shape: [1, 3])
+        let a = store.tensor(store.slot(named: "a.weight")!), b = store.tensor(store.slot(named: "b.weight")!)
+        #expect(y.data[2] == a.data[8] + b.data[2] && y.data[3] == a.data[9] + b.data[3])  // position 1: a[4] + b[1]
+        _ = GradCheck().check(store: store, input: Tensor(zeros: [1]), checkInput: false,
+                              forward: { _ in layer(ids, shape: [1, 3]) },
+                              backward: { d, _ in layer.backward(d, ids: ids); return nil })
+    }
+}
