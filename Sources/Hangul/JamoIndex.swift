@@ -8,6 +8,13 @@ public enum JamoIndex {
     public static let medialCount = 2 + 21
     public static let finalCount = 2 + 27
 
+    /// The lookup tables of a syllable + jamo embedding, as (parameter name, rows), in the order
+    /// models register them: syllables, then initials, medials and finals.
+    public static func embeddingTables(syllableVocabularySize: Int) -> [(name: String, vocabularySize: Int)] {
+        [("embedding.syllable", syllableVocabularySize), ("embedding.initial", initialCount),
+         ("embedding.medial", medialCount), ("embedding.final", finalCount)]
+    }
+
     public static func ids(of token: String) -> (initial: Int32, medial: Int32, final: Int32) {
         let scalars = Array(token.unicodeScalars)
         guard scalars.count == 1 else { return (1, 1, 1) }

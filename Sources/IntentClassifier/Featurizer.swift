@@ -10,10 +10,6 @@ public struct Featurizer: Sendable {
     /// Utterances longer than this are cut (3i4k's longest is ~150 syllables).
     public static let maximumLength = 200
 
-    /// Sizes of the jamo id tables (see `JamoIndex`).
-    public static let initialCount = JamoIndex.initialCount
-    public static let medialCount = JamoIndex.medialCount
-    public static let finalCount = JamoIndex.finalCount
 
     public init(vocabulary: Vocabulary) { self.vocabulary = vocabulary }
 

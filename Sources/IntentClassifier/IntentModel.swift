@@ -46,10 +46,8 @@ public final class IntentModel: @unchecked Sendable {
         self.config = config
         var random = SeededRandom(seed: seed)
         let D = config.embeddingSize, H2 = 2 * config.hiddenSize
-        embedding = SummedEmbedding(store: store, tables: [("embedding.syllable", config.vocabularySize),
-                                                           ("embedding.initial", Featurizer.initialCount),
-                                                           ("embedding.medial", Featurizer.medialCount),
-                                                           ("embedding.final", Featurizer.finalCount)], dimension: D, random: &random)
+        embedding = SummedEmbedding(store: store, tables: JamoIndex.embeddingTables(syllableVocabularySize: config.vocabularySize),
+                                    dimension: D, random: &random)
         encoder = StackedBiLSTM(store: store, name: "encoder", inputSize: D, hiddenSize: config.hiddenSize,
                                 layerCount: config.layers, dropout: config.dropout, random: &random)
         attentionProjection = Linear(store: store, name: "attention.projection", inputSize: H2, outputSize: config.attentionSize, random: &random)

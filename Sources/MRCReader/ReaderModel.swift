@@ -38,10 +38,8 @@ public final class ReaderModel: @unchecked Sendable {
         self.config = config
         var r = SeededRandom(seed: seed)
         let D = config.embeddingSize, H2 = 2 * config.hiddenSize
-        embedding = SummedEmbedding(store: store, tables: [("embedding.syllable", config.vocabularySize),
-                                                           ("embedding.initial", JamoIndex.initialCount),
-                                                           ("embedding.medial", JamoIndex.medialCount),
-                                                           ("embedding.final", JamoIndex.finalCount)], dimension: D, random: &r)
+        embedding = SummedEmbedding(store: store, tables: JamoIndex.embeddingTables(syllableVocabularySize: config.vocabularySize),
+                                    dimension: D, random: &r)
         align = Linear(store: store, name: "align", inputSize: D, outputSize: config.alignSize, random: &r)
         contextEncoder = StackedBiLSTM(store: store, name: "context", inputSize: 2 * D + 1, hiddenSize: config.hiddenSize,
                                        layerCount: config.contextLayers, dropout: config.dropout, random: &r)

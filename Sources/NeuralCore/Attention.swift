@@ -167,68 +167,45 @@ public enum Pooling {
 /// Attention between two sequences (DrQA's aligned question embedding, BiDAF's similarity):
 /// every position of x looks at every position of y.
 extension Attention {
-    /// scores[b, i, j] = x[b, i] · y[b, j]. x [B, T, D], y [B, Q, D] -> [B, T, Q].
-    public static func pairwiseScores(_ x: Tensor, _ y: Tensor) -> Tensor {
-        let B = x.shape[0], T = x.shape[1], D = x.shape[2], Q = y.shape[1]
-        precondition(y.shape == [B, Q, D], "pairwiseScores: x \(x.shape) and y \(y.shape) differ in batch or depth")
-        var s = Tensor(zeros: [B, T, Q])
-        x.data.withUnsafeBufferPointer { xp in y.data.withUnsafeBufferPointer { yp in s.data.withUnsafeMutableBufferPointer { sp in
-            for b in 0..<B {
-                MatMul.gemm(transposeA: false, transposeB: true, m: T, n: Q, k: D, a: xp.baseAddress! + b * T * D, lda: D,
-                            b: yp.baseAddress! + b * Q * D, ldb: D, c: sp.baseAddress! + b * T * Q, ldc: Q)
+    /// C[b] = op(A[b]) op(B[b]) for every b: A holds B matrices of [rowsA, colsA], B of
+    /// [rowsB, colsB], op transposes when asked; the result is [B, m, n].
+    static func batchedProduct(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) -> Tensor {
+        let batch = a.shape[0], (ra, ca) = (a.shape[1], a.shape[2]), (rb, cb) = (b.shape[1], b.shape[2])
+        let (m, k) = transposeA ? (ca, ra) : (ra, ca)
+        let (kb, n) = transposeB ? (cb, rb) : (rb, cb)
+        precondition(b.shape[0] == batch && k == kb, "batched product: \(a.shape) and \(b.shape) do not multiply")
+        var c = Tensor(zeros: [batch, m, n])
+        a.data.withUnsafeBufferPointer { ap in b.data.withUnsafeBufferPointer { bp in c.data.withUnsafeMutableBufferPointer { cp in
+            for i in 0..<batch {
+                MatMul.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                            a: ap.baseAddress! + i * ra * ca, lda: ca, b: bp.baseAddress! + i * rb * cb, ldb: cb,
+                            c: cp.baseAddress! + i * m * n, ldc: n)
             }
         } } }
-        return s
+        return c
+    }
+
+    /// scores[b, i, j] = x[b, i] · y[b, j]. x [B, T, D], y [B, Q, D] -> [B, T, Q].
+    public static func pairwiseScores(_ x: Tensor, _ y: Tensor) -> Tensor {
+        precondition(y.shape[0] == x.shape[0] && y.shape[2] == x.shape[2], "pairwiseScores: x \(x.shape) and y \(y.shape) differ in batch or depth")
+        return batchedProduct(x, y, transposeA: false, transposeB: true)
     }
 
     /// dx[b] = dS[b] y[b], dy[b] = dS[b]ᵀ x[b].
     public static func pairwiseScoresBackward(_ dScores: Tensor, x: Tensor, y: Tensor) -> (dx: Tensor, dy: Tensor) {
-        let B = x.shape[0], T = x.shape[1], D = x.shape[2], Q = y.shape[1]
-        var dx = Tensor(zeros: x.shape), dy = Tensor(zeros: y.shape)
-        dScores.data.withUnsafeBufferPointer { gp in x.data.withUnsafeBufferPointer { xp in y.data.withUnsafeBufferPointer { yp in
-            dx.data.withUnsafeMutableBufferPointer { dxp in dy.data.withUnsafeMutableBufferPointer { dyp in
-                for b in 0..<B {
-                    let g = gp.baseAddress! + b * T * Q
-                    MatMul.gemm(transposeA: false, transposeB: false, m: T, n: D, k: Q, a: g, lda: Q,
-                                b: yp.baseAddress! + b * Q * D, ldb: D, c: dxp.baseAddress! + b * T * D, ldc: D)
-                    MatMul.gemm(transposeA: true, transposeB: false, m: Q, n: D, k: T, a: g, lda: Q,
-                                b: xp.baseAddress! + b * T * D, ldb: D, c: dyp.baseAddress! + b * Q * D, ldc: D)
-                }
-            } }
-        } } }
-        return (dx, dy)
+        (batchedProduct(dScores, y, transposeA: false, transposeB: false), batchedProduct(dScores, x, transposeA: true, transposeB: false))
     }
 
     /// out[b, i] = Σ_j weights[b, i, j] values[b, j]. weights [B, T, Q], values [B, Q, D] -> [B, T, D].
     public static func pairwiseWeightedSum(weights: Tensor, values: Tensor) -> Tensor {
-        let B = weights.shape[0], T = weights.shape[1], Q = weights.shape[2], D = values.shape[2]
-        precondition(values.shape == [B, Q, D], "pairwiseWeightedSum: weights \(weights.shape) vs values \(values.shape)")
-        var out = Tensor(zeros: [B, T, D])
-        weights.data.withUnsafeBufferPointer { wp in values.data.withUnsafeBufferPointer { vp in out.data.withUnsafeMutableBufferPointer { op in
-            for b in 0..<B {
-                MatMul.gemm(transposeA: false, transposeB: false, m: T, n: D, k: Q, a: wp.baseAddress! + b * T * Q, lda: Q,
-                            b: vp.baseAddress! + b * Q * D, ldb: D, c: op.baseAddress! + b * T * D, ldc: D)
-            }
-        } } }
-        return out
+        precondition(values.shape[0] == weights.shape[0] && values.shape[1] == weights.shape[2],
+                     "pairwiseWeightedSum: weights \(weights.shape) vs values \(values.shape)")
+        return batchedProduct(weights, values, transposeA: false, transposeB: false)
     }
 
     /// dWeights[b] = dOut[b] values[b]ᵀ, dValues[b] = weights[b]ᵀ dOut[b].
     public static func pairwiseWeightedSumBackward(_ dOut: Tensor, weights: Tensor, values: Tensor) -> (dWeights: Tensor, dValues: Tensor) {
-        let B = weights.shape[0], T = weights.shape[1], Q = weights.shape[2], D = values.shape[2]
-        var dw = Tensor(zeros: weights.shape), dv = Tensor(zeros: values.shape)
-        dOut.data.withUnsafeBufferPointer { gp in weights.data.withUnsafeBufferPointer { wp in values.data.withUnsafeBufferPointer { vp in
-            dw.data.withUnsafeMutableBufferPointer { dwp in dv.data.withUnsafeMutableBufferPointer { dvp in
-                for b in 0..<B {
-                    let g = gp.baseAddress! + b * T * D
-                    MatMul.gemm(transposeA: false, transposeB: true, m: T, n: Q, k: D, a: g, lda: D,
-                                b: vp.baseAddress! + b * Q * D, ldb: D, c: dwp.baseAddress! + b * T * Q, ldc: Q)
-                    MatMul.gemm(transposeA: true, transposeB: false, m: Q, n: D, k: T, a: wp.baseAddress! + b * T * Q, lda: Q,
-                                b: g, ldb: D, c: dvp.baseAddress! + b * Q * D, ldc: D)
-                }
-            } }
-        } } }
-        return (dw, dv)
+        (batchedProduct(dOut, values, transposeA: false, transposeB: true), batchedProduct(weights, dOut, transposeA: true, transposeB: false))
     }
 }
 
