@@ -58,8 +58,10 @@ let package = Package(
         .testTarget(name: "HangulTests", dependencies: ["Hangul"]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
         .testTarget(name: "FAQRetrievalTests", dependencies: ["FAQRetrieval"]),
-        .testTarget(name: "IntentClassifierTests", dependencies: ["IntentClassifier", "NeuralCore"]),
-        .testTarget(name: "MRCReaderTests", dependencies: ["MRCReader", "Hangul", "NeuralCore"], resources: [.copy("Fixtures")]),
+        // Helpers shared by the test targets (not shipped in the product).
+        .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "IntentClassifierTests", dependencies: ["IntentClassifier", "NeuralCore", "TestSupport"]),
+        .testTarget(name: "MRCReaderTests", dependencies: ["MRCReader", "Hangul", "NeuralCore", "TestSupport"], resources: [.copy("Fixtures")]),
         // Runs the built korqa binary as a user would.
         .testTarget(name: "korqaTests", dependencies: ["korqa"]),
     ]

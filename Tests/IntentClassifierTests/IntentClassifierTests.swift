@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import IntentClassifier
 @testable import NeuralCore
+import TestSupport
 
 func writeTemporary(_ name: String, _ contents: String) -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("korqa-intent-\(UUID())")
@@ -94,18 +95,9 @@ func toyCorpus(_ count: Int, seed: UInt64) -> [LabeledText] {
             return Double(Loss.softmaxCrossEntropy(logits: logits, targets: labels, weights: [1, 2, 1]).loss)
         }
         var worst: Float = 0
-        var g = SeededRandom(seed: 9)
-        for _ in 0..<150 {
-            let i = Int(g.next() % UInt64(model.store.count))
-            let saved = model.store.values[i]
-            model.store.values[i] = saved + 1e-2; model.store.markChanged()
-            let plus = loss()
-            model.store.values[i] = saved - 1e-2; model.store.markChanged()
-            let minus = loss()
-            model.store.values[i] = saved; model.store.markChanged()
-            let numeric = Float((plus - minus) / 2e-2)
-            worst = max(worst, abs(numeric - analytic[i]))
-            #expect(abs(numeric - analytic[i]) <= 1e-3 + 1e-2 * abs(analytic[i]), "parameter \(i): numeric \(numeric) analytic \(analytic[i])")
+        for (i, numeric, analytic) in sampledParameterGradients(store: model.store, analytic: analytic, samples: 150, seed: 9, loss: loss) {
+            worst = max(worst, abs(numeric - analytic))
+            #expect(abs(numeric - analytic) <= 1e-3 + 1e-2 * abs(analytic), "parameter \(i): numeric \(numeric) analytic \(analytic)")
         }
         #expect(worst < 1e-2)
     }

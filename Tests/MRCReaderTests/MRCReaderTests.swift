@@ -3,6 +3,7 @@ import Testing
 import Hangul
 @testable import MRCReader
 import NeuralCore
+import TestSupport
 
 func temporaryJSON(_ name: String, _ object: Any) -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("korqa-mrc-\(UUID())")
@@ -227,17 +228,8 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
             return Double(Loss.softmaxCrossEntropy(logits: ReaderModel.masked(s, mask), targets: spans.map { Int32($0.first) }).loss
                 + Loss.softmaxCrossEntropy(logits: ReaderModel.masked(e, mask), targets: spans.map { Int32($0.last) }).loss)
         }
-        var g = SeededRandom(seed: 4)
-        for _ in 0..<200 {
-            let i = Int(g.next() % UInt64(model.store.count))
-            let saved = model.store.values[i]
-            model.store.values[i] = saved + 1e-2; model.store.markChanged()
-            let plus = loss()
-            model.store.values[i] = saved - 1e-2; model.store.markChanged()
-            let minus = loss()
-            model.store.values[i] = saved; model.store.markChanged()
-            let numeric = Float((plus - minus) / 2e-2)
-            #expect(abs(numeric - analytic[i]) <= 2e-3 + 2e-2 * abs(analytic[i]), "parameter \(i): numeric \(numeric) analytic \(analytic[i])")
+        for (i, numeric, analytic) in sampledParameterGradients(store: model.store, analytic: analytic, samples: 200, seed: 4, loss: loss) {
+            #expect(abs(numeric - analytic) <= 2e-3 + 2e-2 * abs(analytic), "parameter \(i): numeric \(numeric) analytic \(analytic)")
         }
     }
 
