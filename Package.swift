@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "FAQRetrievalTests", dependencies: ["FAQRetrieval"]),
         // Helpers shared by the test targets (not shipped in the product).
         .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),
-        .testTarget(name: "IntentClassifierTests", dependencies: ["IntentClassifier", "NeuralCore", "TestSupport"]),
+        .testTarget(name: "IntentClassifierTests", dependencies: ["IntentClassifier", "Hangul", "NeuralCore", "TestSupport"]),
         .testTarget(name: "MRCReaderTests", dependencies: ["MRCReader", "Hangul", "NeuralCore", "TestSupport"], resources: [.copy("Fixtures")]),
         // Runs the built korqa binary as a user would.
         .testTarget(name: "korqaTests", dependencies: ["korqa"]),

@@ -29,3 +29,31 @@ public enum JamoIndex {
         return (1, 1, 1)
     }
 }
+
+/// The ids a syllable + jamo embedding reads for a token sequence: each token's syllable id in a
+/// vocabulary and its initial / medial / final jamo ids (see `JamoIndex`), one position per token.
+public struct SyllableIDs: Equatable, Sendable {
+    public var syllables: [Int32] = []
+    public var initials: [Int32] = []
+    public var medials: [Int32] = []
+    public var finals: [Int32] = []
+
+    public init() {}
+
+    public init<S: Sequence>(_ tokens: S, vocabulary: Vocabulary) where S.Element == String {
+        for token in tokens { append(token, vocabulary: vocabulary) }
+    }
+
+    public mutating func append(_ token: String, vocabulary: Vocabulary) {
+        syllables.append(Int32(vocabulary.id(of: token)))
+        let jamo = JamoIndex.ids(of: token)
+        initials.append(jamo.initial); medials.append(jamo.medial); finals.append(jamo.final)
+    }
+
+    public var count: Int { syllables.count }
+
+    public static let channelCount = 4
+
+    /// The id arrays in `JamoIndex.embeddingTables` order.
+    public var channels: [[Int32]] { [syllables, initials, medials, finals] }
+}

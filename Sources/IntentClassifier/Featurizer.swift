@@ -13,29 +13,13 @@ public struct Featurizer: Sendable {
 
     public init(vocabulary: Vocabulary) { self.vocabulary = vocabulary }
 
-    public struct Features: Equatable, Sendable {
-        public var syllables: [Int32] = []
-        public var initials: [Int32] = []
-        public var medials: [Int32] = []
-        public var finals: [Int32] = []
-        public var count: Int { syllables.count }
-    }
+    public typealias Features = SyllableIDs
 
     public static func tokens(_ text: String) -> [String] {
         SyllableTokenizer().tokenize(normalizer.normalize(text)).prefix(maximumLength).map(\.text)
     }
 
-    public func features(_ text: String) -> Features {
-        var f = Features()
-        for token in Self.tokens(text) {
-            f.syllables.append(Int32(vocabulary.id(of: token)))
-            let jamo = JamoIndex.ids(of: token)
-            f.initials.append(jamo.initial)
-            f.medials.append(jamo.medial)
-            f.finals.append(jamo.final)
-        }
-        return f
-    }
+    public func features(_ text: String) -> Features { SyllableIDs(Self.tokens(text), vocabulary: vocabulary) }
 
     /// A vocabulary of the syllables seen at least `minCount` times in `texts`.
     public static func buildVocabulary(_ texts: [String], minCount: Int = 2, maxSize: Int = 6000) -> Vocabulary {

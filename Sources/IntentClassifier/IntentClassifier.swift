@@ -61,7 +61,7 @@ public final class IntentClassifier: @unchecked Sendable {
             let chunk = Array(order[start..<min(start + batchSize, order.count)])
             var sum = [[Float]](repeating: [Float](repeating: 0, count: labels.count), count: chunk.count)
             for (m, member) in members.enumerated() {
-                let probs = member.model.probabilities(IntentModel.Batch(chunk.map { features[m][$0] }))
+                let probs = member.model.probabilities(IntentModel.Batch(chunk.map { features[m][$0].channels }, channelCount: SyllableIDs.channelCount))
                 for (i, p) in probs.enumerated() { for c in p.indices { sum[i][c] += p[c] / Float(members.count) } }
             }
             for (i, p) in sum.enumerated() {
@@ -179,7 +179,7 @@ final class IntentTask: TrainingTask {
     func length(of example: Example) -> Int { example.features.count }
 
     func lossAndGradients(_ batch: [Example], random: inout SeededRandom) -> Float {
-        model.lossAndGradients(IntentModel.Batch(batch.map(\.features)), labels: batch.map(\.label),
+        model.lossAndGradients(IntentModel.Batch(batch.map(\.features.channels), channelCount: SyllableIDs.channelCount), labels: batch.map(\.label),
                                weights: batch.map { classWeights[Int($0.label)] }, random: &random)
     }
 
@@ -187,7 +187,7 @@ final class IntentTask: TrainingTask {
         var predicted: [Int] = []
         for start in stride(from: 0, to: examples.count, by: 128) {
             let chunk = Array(examples[start..<min(start + 128, examples.count)])
-            for p in model.probabilities(IntentModel.Batch(chunk.map(\.features))) {
+            for p in model.probabilities(IntentModel.Batch(chunk.map(\.features.channels), channelCount: SyllableIDs.channelCount)) {
                 predicted.append(p.indices.max { p[$0] < p[$1] }!)
             }
         }

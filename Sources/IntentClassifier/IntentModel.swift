@@ -56,27 +56,8 @@ public final class IntentModel: @unchecked Sendable {
         dropout = Dropout(probability: config.dropout)
     }
 
-    /// A padded batch of featurized utterances.
-    public struct Batch: Sendable {
-        public var syllables: [Int32]
-        public var initials: [Int32]
-        public var medials: [Int32]
-        public var finals: [Int32]
-        public var mask: SequenceMask
-
-        public init(_ items: [Featurizer.Features]) {
-            // An empty utterance still gets one padding position so that shapes stay valid.
-            mask = SequenceMask(lengths: items.map(\.count), maxLength: max(1, items.map(\.count).max() ?? 1))
-            let T = mask.maxLength, n = items.count * T
-            syllables = [Int32](repeating: 0, count: n); initials = syllables; medials = syllables; finals = syllables
-            for (b, f) in items.enumerated() {
-                for t in 0..<f.count {
-                    syllables[b * T + t] = f.syllables[t]; initials[b * T + t] = f.initials[t]
-                    medials[b * T + t] = f.medials[t]; finals[b * T + t] = f.finals[t]
-                }
-            }
-        }
-    }
+    /// A padded batch of featurized utterances (syllable + jamo id channels).
+    public typealias Batch = PaddedIDs
 
     struct Cache {
         var batch: Batch
@@ -93,7 +74,7 @@ public final class IntentModel: @unchecked Sendable {
 
     func forward(_ batch: Batch, training: Bool, random: inout SeededRandom) -> (logits: Tensor, cache: Cache) {
         let B = batch.mask.batchSize, T = batch.mask.maxLength, H2 = 2 * config.hiddenSize
-        let x = embedding([batch.syllables, batch.initials, batch.medials, batch.finals], shape: [B, T])
+        let x = embedding(batch.channels, shape: [B, T])
         let (dropped, embeddingMask) = dropout.forward(x, training: training, random: &random)
         let (h, encoderCache) = encoder.forward(dropped, mask: batch.mask, training: training, random: &random)
         let flat = h.reshaped([B * T, H2])
@@ -120,7 +101,7 @@ public final class IntentModel: @unchecked Sendable {
         let dFlat = attentionProjection.backward(dProjected, input: cache.hidden.reshaped([B * T, H2]))
         for i in 0..<dh.count { dh.data[i] += dValues.data[i] + dFlat.data[i] }
         let dx = dropout.backward(encoder.backward(dh, cache: cache.encoder), mask: cache.embeddingMask)
-        embedding.backward(dx, ids: [cache.batch.syllables, cache.batch.initials, cache.batch.medials, cache.batch.finals])
+        embedding.backward(dx, ids: cache.batch.channels)
     }
 
     /// Mean (weighted) cross-entropy of a batch; adds gradients into the store.

@@ -3,6 +3,10 @@
 public enum MRCError: Error, Equatable, Sendable {
     case cannotRead(path: String, reason: String)
     case malformed(path: String, element: String, reason: String)
+    case modelNotFound(path: String)
+    case badModel(path: String, reason: String)
+    /// Training cannot start (no usable answers, an empty corpus, …).
+    case cannotTrain(reason: String)
 }
 
 extension MRCError: CustomStringConvertible {
@@ -11,6 +15,10 @@ extension MRCError: CustomStringConvertible {
         case .cannotRead(let path, let reason): return "cannot read '\(path)': \(reason)"
         case .malformed(let path, let element, let reason):
             return element.isEmpty ? "'\(path)': \(reason)" : "'\(path)': \(element): \(reason)"
+        case .modelNotFound(let path):
+            return "no reader model at '\(path)' (expected model.safetensors and vocab.txt there); train one with: korqa train reader --train FILE --out \(path)"
+        case .badModel(let path, let reason): return "reader model '\(path)': \(reason)"
+        case .cannotTrain(let reason): return reason
         }
     }
 }

@@ -12,6 +12,12 @@ public struct ReaderConfig: Codable, Equatable, Sendable {
     public var dropout: Float = 0.3
 
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
+
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
 }
 
 /// A DrQA-style extractive reader (Chen et al. 2017) over syllables.
@@ -20,7 +26,7 @@ public struct ReaderConfig: Codable, Equatable, Sendable {
 /// H hidden per direction.
 ///   e(x) = E_syllable + E_initial + E_medial + E_final                     [·, D]
 ///   aligned_i = Σ_j softmax_j(relu(W e(c_i)) · relu(W e(q_j))) e(q_j)      [B, T, D]
-///   h = BiLSTM stack([e(c); aligned; exact_match])                           [B, T, 2H]
+///   h = BiLSTM stack([e(c); aligned; features])  (F = ContextFeatures.count) [B, T, 2H]
 ///   u = BiLSTM(e(q)); q = Σ_j softmax_j(w · u_j) u_j                         [B, 2H]
 ///   start_i = q W_s h_i,  end_i = q W_e h_i                                  [B, T]
 public final class ReaderModel: @unchecked Sendable {
@@ -41,7 +47,7 @@ public final class ReaderModel: @unchecked Sendable {
         embedding = SummedEmbedding(store: store, tables: JamoIndex.embeddingTables(syllableVocabularySize: config.vocabularySize),
                                     dimension: D, random: &r)
         align = Linear(store: store, name: "align", inputSize: D, outputSize: config.alignSize, random: &r)
-        contextEncoder = StackedBiLSTM(store: store, name: "context", inputSize: 2 * D + 1, hiddenSize: config.hiddenSize,
+        contextEncoder = StackedBiLSTM(store: store, name: "context", inputSize: 2 * D + ContextFeatures.count, hiddenSize: config.hiddenSize,
                                        layerCount: config.contextLayers, dropout: config.dropout, random: &r)
         questionEncoder = StackedBiLSTM(store: store, name: "question", inputSize: D, hiddenSize: config.hiddenSize,
                                         layerCount: 1, dropout: 0, random: &r)
@@ -51,51 +57,35 @@ public final class ReaderModel: @unchecked Sendable {
         dropout = Dropout(probability: config.dropout)
     }
 
-    /// Padded token ids (syllable and jamo) of a batch of sequences.
-    public struct Sequences: Sendable {
-        public var syllables, initials, medials, finals: [Int32]
-        public var mask: SequenceMask
-
-        /// `tokens[b]` are the token texts of sequence b.
-        public init(_ tokens: [[String]], vocabulary: Vocabulary) {
-            mask = SequenceMask(lengths: tokens.map(\.count), maxLength: max(1, tokens.map(\.count).max() ?? 1))
-            let T = mask.maxLength
-            syllables = [Int32](repeating: 0, count: tokens.count * T); initials = syllables; medials = syllables; finals = syllables
-            for (b, sequence) in tokens.enumerated() {
-                for (t, token) in sequence.enumerated() {
-                    let jamo = JamoIndex.ids(of: token)
-                    syllables[b * T + t] = Int32(vocabulary.id(of: token))
-                    initials[b * T + t] = jamo.initial; medials[b * T + t] = jamo.medial; finals[b * T + t] = jamo.final
-                }
-            }
-        }
-    }
-
-    /// One training or inference batch: context windows, their questions, and the exact-match
-    /// feature (1 where the context syllable occurs in the question).
+    /// One training or inference batch: context windows, their questions, and per-position
+    /// context features (`ContextFeatures`).
     public struct Batch: Sendable {
-        public var context: Sequences
-        public var question: Sequences
-        public var exactMatch: [Float]  // [B, T]
+        public var context: PaddedIDs
+        public var question: PaddedIDs
+        public var features: [Float]  // [B, T, ContextFeatures.count]
 
-        public init(contexts: [[String]], questions: [[String]], vocabulary: Vocabulary) {
-            context = Sequences(contexts, vocabulary: vocabulary)
-            question = Sequences(questions, vocabulary: vocabulary)
-            let T = context.mask.maxLength
-            exactMatch = [Float](repeating: 0, count: contexts.count * T)
-            for (b, tokens) in contexts.enumerated() {
-                let asked = Set(questions[b])
-                for (t, token) in tokens.enumerated() where asked.contains(token) { exactMatch[b * T + t] = 1 }
+        /// `contexts[b]` is window b's tokens (with offsets: a gap between two tokens is a space);
+        /// `questions[b]` its question's token texts.
+        public init(contexts: [ArraySlice<Token>], questions: [[String]], vocabulary: Vocabulary) {
+            context = PaddedIDs(contexts.map { SyllableIDs($0.lazy.map(\.text), vocabulary: vocabulary).channels },
+                                channelCount: SyllableIDs.channelCount)
+            question = PaddedIDs(questions.map { SyllableIDs($0, vocabulary: vocabulary).channels },
+                                 channelCount: SyllableIDs.channelCount)
+            let T = context.maxLength, F = ContextFeatures.count
+            features = [Float](repeating: 0, count: contexts.count * T * F)
+            for (b, window) in contexts.enumerated() {
+                let values = ContextFeatures.compute(window: window, question: questions[b])
+                for (i, v) in values.enumerated() { features[b * T * F + i] = v }
             }
         }
     }
 
-    func embed(_ s: Sequences) -> Tensor {
-        embedding([s.syllables, s.initials, s.medials, s.finals], shape: [s.mask.batchSize, s.mask.maxLength])
+    func embed(_ s: PaddedIDs) -> Tensor {
+        embedding(s.channels, shape: [s.batchSize, s.maxLength])
     }
 
-    func embedBackward(_ d: Tensor, _ s: Sequences) {
-        embedding.backward(d, ids: [s.syllables, s.initials, s.medials, s.finals])
+    func embedBackward(_ d: Tensor, _ s: PaddedIDs) {
+        embedding.backward(d, ids: s.channels)
     }
 
     struct Cache {
@@ -103,7 +93,7 @@ public final class ReaderModel: @unchecked Sendable {
         var contextDropMask, questionDropMask: [Float]
         var projectedContext, projectedQuestion: Tensor  // relu(W e), [B·T, A] and [B·Q, A]
         var alignWeights: Tensor  // [B, T, Q]
-        var contextInput: Tensor  // [B, T, 2D+1]
+        var contextInput: Tensor  // [B, T, 2D+F]
         var contextCache: StackedBiLSTM.Cache
         var h: Tensor  // [B, T, 2H]
         var questionCache: StackedBiLSTM.Cache
@@ -123,7 +113,7 @@ public final class ReaderModel: @unchecked Sendable {
         let pq = Activation.relu.forward(align(qe.reshaped([B * Q, D])))
         let alignWeights = Softmax.maskedLast(Attention.pairwiseScores(pc.reshaped([B, T, A]), pq.reshaped([B, Q, A])), keys: batch.question.mask)
         let aligned = Attention.pairwiseWeightedSum(weights: alignWeights, values: qe)
-        let contextInput = concatenateLast(concatenateLast(ce, aligned), Tensor(shape: [B, T, 1], data: batch.exactMatch))
+        let contextInput = concatenateLast(concatenateLast(ce, aligned), Tensor(shape: [B, T, ContextFeatures.count], data: batch.features))
         let (h, contextCache) = contextEncoder.forward(contextInput, mask: batch.context.mask, training: training, random: &random)
         let (u, questionCache) = questionEncoder.forward(qe, mask: batch.question.mask, training: training, random: &random)
         let questionWeights = Softmax.masked(questionAttention(u.reshaped([B * Q, H2])).reshaped([B, Q]), mask: batch.question.mask)

@@ -39,6 +39,14 @@ public final class ParameterStore: @unchecked Sendable {
     /// The gradients, same layout as `values`.
     public var gradients: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: gradientStorage, count: count) }
 
+    /// Copies every value of `other`, a store with the same slots (same model architecture).
+    public func copyValues(from other: ParameterStore) {
+        precondition(slots.map(\.name) == other.slots.map(\.name) && slots.map(\.shape) == other.slots.map(\.shape),
+                     "stores hold different parameters")
+        values.baseAddress!.update(from: other.values.baseAddress!, count: count)
+        markChanged()
+    }
+
     /// Registers a tensor; its values come from `initial` (count must match the shape).
     @discardableResult
     public func add(_ name: String, shape: [Int], initial: [Float]) -> ParameterSlot {

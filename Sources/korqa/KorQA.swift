@@ -53,7 +53,7 @@ struct KorQA: ParsableCommand {
           cat corpus.txt | korqa tokenize --unit syllable > tokens.txt
         """,
         version: "0.1.0",
-        subcommands: [Chat.self, Ask.self, Index.self, Intent.self, Normalize.self, Tokenize.self, Train.self, Eval.self, Bench.self]
+        subcommands: [Chat.self, Ask.self, Read.self, Index.self, Intent.self, Normalize.self, Tokenize.self, Train.self, Eval.self, Bench.self]
     )
 }
 

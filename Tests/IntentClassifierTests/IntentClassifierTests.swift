@@ -3,6 +3,7 @@ import Testing
 @testable import IntentClassifier
 @testable import NeuralCore
 import TestSupport
+import Hangul
 
 func writeTemporary(_ name: String, _ contents: String) -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("korqa-intent-\(UUID())")
@@ -83,7 +84,7 @@ func toyCorpus(_ count: Int, seed: UInt64) -> [LabeledText] {
         config.embeddingSize = 4; config.hiddenSize = 3; config.attentionSize = 3; config.dropout = 0
         let model = IntentModel(config: config, seed: 5)
         let featurizer = Featurizer(vocabulary: vocabulary)
-        let batch = IntentModel.Batch(["밥 먹었니", "학교", "창문 닫아 줘"].map(featurizer.features))
+        let batch = IntentModel.Batch(["밥 먹었니", "학교", "창문 닫아 줘"].map { featurizer.features($0).channels }, channelCount: SyllableIDs.channelCount)
         let labels: [Int32] = [0, 1, 2]
         var random = SeededRandom(seed: 0)
         model.store.zeroGradients()

@@ -157,8 +157,7 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
             let a = Array(answer.unicodeScalars)
             let start = (0...(scalars.count - a.count)).first { Array(scalars[$0..<($0 + a.count)]) == a }!
             let span = tokenized.tokenSpan(start: start, length: a.count)!
-            let cut = SpanDecoder.answer(SpanDecoder.Span(first: span.lowerBound, last: span.upperBound, score: 0),
-                                         tokens: tokenized.tokens, context: context)
+            let cut = SpanDecoder.answer(SpanDecoder.Span(first: span.lowerBound, last: span.upperBound, score: 0), in: tokenized)
             #expect(cut.text == answer, "\(answer) -> \(cut.text)")
         }
     }
@@ -205,7 +204,7 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
             let span = contexts[i].tokenSpan(start: start, length: a.count)!
             return (span.lowerBound, span.upperBound)
         }
-        let batch = ReaderModel.Batch(contexts: contexts.map { $0.tokens.map(\.text) }, questions: questions.map { $0.tokens.map(\.text) },
+        let batch = ReaderModel.Batch(contexts: contexts.map { $0.tokens[...] }, questions: questions.map { $0.tokens.map(\.text) },
                                       vocabulary: vocabulary)
         return (batch, spans, contexts)
     }
@@ -252,7 +251,7 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
         #expect(loss < 0.05, "loss \(loss)")
         for (i, probs) in model.spanLogProbabilities(batch).enumerated() {
             let best = SpanDecoder.best(startScores: probs.start, endScores: probs.end, maxLength: 10)[0]
-            #expect(SpanDecoder.answer(best, tokens: contexts[i].tokens, context: items[i].context).text == items[i].answer)
+            #expect(SpanDecoder.answer(best, in: contexts[i]).text == items[i].answer)
         }
     }
 }

@@ -1,0 +1,166 @@
+import Foundation
+import Hangul
+import NeuralCore
+
+/// How a reader cuts contexts and decodes answers (stored with the model; may differ from the
+/// values it was trained with).
+public struct ReaderSettings: Codable, Equatable, Sendable {
+    /// Syllables per window; longer contexts are read in overlapping windows.
+    public var windowLength = 512
+    /// Syllables between the starts of consecutive windows.
+    public var windowStride = 256
+    /// Longest answer in syllables (KorQuAD dev: 99% of answers ≤ 17 characters).
+    public var maxAnswerLength = 30
+
+    public init() {}
+}
+
+/// One answer: text cut from the ORIGINAL context by code-point offsets [start, end).
+public struct ReaderAnswer: Equatable, Sendable {
+    public var text: String
+    public var start: Int
+    public var end: Int
+    /// P(start) · P(end) within the window the answer was read from, in 0...1.
+    public var score: Float
+}
+
+/// A trained reader: model, vocabulary and settings, saved as a directory with
+/// `model.safetensors` (weights; config and settings in its metadata) and `vocab.txt`.
+///
+/// ```swift
+/// let reader = try Reader.load(from: "resources/reader-korquad")
+/// reader.answers(question: "지미 카터는 몇 대 대통령인가?", context: passage, top: 1)[0].text   // "39대"
+/// ```
+public final class Reader: @unchecked Sendable {
+    public let model: ReaderModel
+    public let vocabulary: Vocabulary
+    public var settings: ReaderSettings
+
+    public init(model: ReaderModel, vocabulary: Vocabulary, settings: ReaderSettings) {
+        precondition(model.config.vocabularySize == vocabulary.count, "model and vocabulary sizes differ")
+        self.model = model; self.vocabulary = vocabulary; self.settings = settings
+    }
+
+    /// A question to read: its syllable tokens and the tokenized context it is asked about.
+    struct Job {
+        var item: Int
+        var question: [String]
+        var context: Int
+        var window: Range<Int>
+    }
+
+    /// The question's syllable tokens, as the model sees them.
+    static func questionTokens(_ question: String) -> [String] { TokenizedText(question).tokens.map(\.text) }
+
+    /// The `top` best spans of every job, as (item, first token, last token, score) with token
+    /// indices into the whole context. Jobs are batched by window length.
+    func spans(_ jobs: [Job], contexts: [TokenizedText], top: Int, batchSize: Int,
+               progress: ((Int) -> Void)? = nil) -> [[(first: Int, last: Int, score: Float)]] {
+        var result = [[(first: Int, last: Int, score: Float)]](repeating: [], count: jobs.count)
+        let order = jobs.indices.sorted { jobs[$0].window.count < jobs[$1].window.count }
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let chunk = order[start..<min(start + batchSize, order.count)]
+            let batch = ReaderModel.Batch(contexts: chunk.map { contexts[jobs[$0].context].tokens[jobs[$0].window] },
+                                          questions: chunk.map { jobs[$0].question }, vocabulary: vocabulary)
+            for (j, probs) in zip(chunk, model.spanLogProbabilities(batch)) {
+                let offset = jobs[j].window.lowerBound
+                result[j] = SpanDecoder.best(startScores: probs.start, endScores: probs.end,
+                                             maxLength: settings.maxAnswerLength, k: top)
+                    .map { (offset + $0.first, offset + $0.last, Foundation.exp($0.score)) }
+            }
+            progress?(min(start + batchSize, order.count))
+        }
+        return result
+    }
+
+    /// Windows of one context as jobs.
+    func jobs(item: Int, question: [String], context: Int, tokenCount: Int) -> [Job] {
+        ContextWindows.windows(tokenCount: max(tokenCount, 1), length: settings.windowLength, stride: settings.windowStride)
+            .map { Job(item: item, question: question, context: context, window: $0.clamped(to: 0..<tokenCount)) }
+            .filter { !$0.window.isEmpty }
+    }
+
+    /// The best answers to `question` in `context`, best first (fewer when the context is short;
+    /// none when it has no tokens).
+    public func answers(question: String, context: String, top: Int = 1) -> [ReaderAnswer] {
+        predict([(question, context)], top: top)[0]
+    }
+
+    /// Answers for many (question, context) pairs; contexts repeated across questions are
+    /// tokenized once. `progress` receives the number of windows read so far and the total.
+    public func predict(_ items: [(question: String, context: String)], top: Int = 1, batchSize: Int = 32,
+                        progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> [[ReaderAnswer]] {
+        var contextIndex: [String: Int] = [:]
+        var contexts: [TokenizedText] = []
+        var jobs: [Job] = []
+        for (i, item) in items.enumerated() {
+            let c: Int
+            if let known = contextIndex[item.context] { c = known } else {
+                c = contexts.count
+                contextIndex[item.context] = c
+                contexts.append(TokenizedText(item.context))
+            }
+            jobs += self.jobs(item: i, question: Self.questionTokens(item.question), context: c, tokenCount: contexts[c].tokens.count)
+        }
+        let spans = self.spans(jobs, contexts: contexts, top: top, batchSize: batchSize,
+                               progress: progress.map { report in { report($0, jobs.count) } })
+        var perItem = [[(first: Int, last: Int, score: Float, context: Int)]](repeating: [], count: items.count)
+        for (job, found) in zip(jobs, spans) { perItem[job.item] += found.map { ($0.first, $0.last, $0.score, job.context) } }
+        return perItem.map { candidates in
+            // Overlapping windows find the same span twice: keep its best score once.
+            var seen = Set<[Int]>()
+            return candidates.sorted { $0.score > $1.score }.filter { seen.insert([$0.first, $0.last]).inserted }.prefix(top).map { c in
+                let cut = contexts[c.context].text(first: c.first, last: c.last)
+                return ReaderAnswer(text: cut.text, start: cut.start, end: cut.end, score: c.score)
+            }
+        }
+    }
+
+    /// Best answer per question of a dataset, as the official prediction file wants
+    /// (`{"id": "answer"}`; an empty string when the context has no tokens).
+    public func predict(_ dataset: SquadDataset, batchSize: Int = 32,
+                        progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> [String: String] {
+        let questions = dataset.questions
+        let answers = predict(questions.map { ($0.question.text, $0.context) }, top: 1, batchSize: batchSize, progress: progress)
+        return Dictionary(uniqueKeysWithValues: zip(questions, answers).map { ($0.question.id, $1.first?.text ?? "") })
+    }
+
+    // MARK: - Files
+
+    static let modelFile = "model.safetensors", vocabularyFile = "vocab.txt", settingsKey = "korqa.reader.settings"
+
+    public func save(to directory: String, metadata: [String: String] = [:]) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try vocabulary.save(to: directory + "/" + Self.vocabularyFile)
+        var meta = metadata
+        meta[Self.settingsKey] = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+        try Checkpoint.save(model.store, to: directory + "/" + Self.modelFile, config: model.config.json,
+                            vocabularyFingerprint: String(vocabulary.fingerprint), metadata: meta)
+    }
+
+    public static func load(from directory: String) throws -> Reader {
+        let modelPath = directory + "/" + modelFile
+        guard FileManager.default.fileExists(atPath: modelPath) else { throw MRCError.modelNotFound(path: directory) }
+        let vocabulary: Vocabulary
+        do { vocabulary = try Vocabulary.load(from: directory + "/" + vocabularyFile) } catch {
+            throw MRCError.badModel(path: directory, reason: "\(error)")
+        }
+        let configText = try Checkpoint.config(at: modelPath)
+        guard let config = try? JSONDecoder().decode(ReaderConfig.self, from: Data(configText.utf8)) else {
+            throw MRCError.badModel(path: directory, reason: "its config is not a reader's: \(configText)")
+        }
+        guard config.vocabularySize == vocabulary.count else {
+            throw MRCError.badModel(path: directory, reason: "vocab.txt has \(vocabulary.count) entries, the model expects \(config.vocabularySize)")
+        }
+        let model = ReaderModel(config: config, seed: 0)
+        let loaded = try Checkpoint.load(into: model.store, from: modelPath, config: configText,
+                                         vocabularyFingerprint: String(vocabulary.fingerprint))
+        let settings = loaded.metadata[settingsKey].flatMap { try? JSONDecoder().decode(ReaderSettings.self, from: Data($0.utf8)) }
+            ?? ReaderSettings()
+        return Reader(model: model, vocabulary: vocabulary, settings: settings)
+    }
+
+    public static func metadata(at directory: String) throws -> [String: String] {
+        try SafeTensorsFile(path: directory + "/" + modelFile).metadata
+    }
+}

@@ -1,0 +1,313 @@
+import ArgumentParser
+import Foundation
+import Hangul
+import MRCReader
+import NeuralCore
+
+extension KorQA {
+    struct TrainReader: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reader",
+            abstract: "Train an extractive reader (MRC) on KorQuAD/SQuAD-format JSON, optionally pre-trained on Wikipedia text.",
+            discussion: """
+            --train takes KorQuAD/SQuAD v1.1 JSON (TyDi-style files without "version" too); give it \
+            several times to train on several files. With no --dev, 5% of the training articles are \
+            held out for validation (early stopping and the best checkpoint).
+
+            --pretrain-corpus DIR reads WikiExtractor text files under DIR, makes synthetic cloze \
+            questions (a date/number/noun span of a sentence replaced by 언제/몇/무엇, pointing at \
+            the span in its paragraph), skips articles whose titles appear in any --train or --dev \
+            file, pre-trains the reader on them (OUT/pretrain), and then fine-tunes it on --train.
+
+            --folds K runs K-fold cross-validation over the FIRST --train file's articles (the \
+            fold of each article from --fold-file, e.g. resources/korquad-dev-folds.tsv, or a \
+            seeded assignment), adding every other --train file to each fold's training data. It \
+            writes OUT/fold-N/ (one reader per fold), OUT/cv-predictions.json and OUT/cv.json, \
+            and prints per-fold and pooled EM/F1.
+
+            Writes to OUT: model.safetensors and vocab.txt (the reader) and training/ with \
+            best/last checkpoints (continue with --resume), metrics.jsonl and learning-curve.svg. \
+            Memory grows with the training set's text only (contexts are tokenized once); the \
+            progress line shows examples/s so you can estimate the time of a large run.
+
+            Examples:
+              korqa train reader --train KorQuAD_v1.0_train.json --dev KorQuAD_v1.0_dev.json --out models/reader
+              korqa train reader --train KorQuAD_v1.0_dev.json --train korean_tydiqa_train.json \\
+                --pretrain-corpus ../shared/data/mrc/kowiki --folds 5 --fold-file resources/korquad-dev-folds.tsv --out runs/cv
+            """
+        )
+
+        @Option(help: "Training data (repeatable).") var train: [String] = []
+        @Option(help: "Validation data (default: 5% of the training articles).") var dev: String?
+        @Option(help: "Output directory.") var out = "reader-model"
+        @Option(help: "WikiExtractor text directory for synthetic-question pre-training.") var pretrainCorpus: String?
+        @Option(help: "Synthetic questions to generate for pre-training.") var pretrainQuestions = 60_000
+        @Option(help: "Pre-training epochs over the synthetic questions.") var pretrainEpochs = 2
+        @Option(help: "Start from this reader (e.g. OUT/pretrain of an earlier run) instead of random weights.") var initFrom: String?
+        @Option(help: "Cross-validation folds over the first --train file (1 = no cross-validation).") var folds = 1
+        @Option(help: "Fold assignment: lines index<TAB>fold<TAB>title, one per article of the first --train file.") var foldFile: String?
+        @Option(help: "Maximum epochs.") var epochs = 12
+        @Option(help: "Random seed (weights, shuffling, dropout, splits).") var seed: UInt64 = 1
+        @Option(help: "Batch size (windows).") var batchSize = 32
+        @Option(help: "Peak learning rate (Adam, linear warm-up and decay).") var learningRate: Float = 2e-3
+        @Option(help: "Epochs without a better validation F1 before stopping.") var patience = 3
+        @Option(help: "Embedding size.") var embed = 128
+        @Option(help: "LSTM hidden size per direction (96 answers a 500-syllable passage in < 10 ms on one core).") var hidden = 96
+        @Option(help: "Context BiLSTM layers.") var layers = 2
+        @Option(help: "Dropout probability.") var dropout: Float = 0.3
+        @Option(help: "Syllables per context window.") var window = 512
+        @Option(help: "Syllables between window starts.") var stride = 256
+        @Option(help: "Longest answer in syllables.") var maxAnswer = 30
+        @Option(help: "Use at most this many questions of each --train file (quick trials).") var limit: Int?
+        @Option(help: "Threads (2 runs the two LSTM directions side by side).") var threads = 2
+        @Flag(help: "Continue an interrupted run from its last checkpoints.") var resume = false
+
+        func validate() throws {
+            guard !train.isEmpty else { throw ValidationError("give at least one --train FILE.") }
+            for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--patience", patience), ("--embed", embed),
+                                  ("--hidden", hidden), ("--layers", layers), ("--threads", threads), ("--folds", folds),
+                                  ("--window", window), ("--stride", stride), ("--max-answer", maxAnswer),
+                                  ("--pretrain-epochs", pretrainEpochs), ("--pretrain-questions", pretrainQuestions)] where value < 1 {
+                throw ValidationError("\(name) must be at least 1 (got \(value)).")
+            }
+            guard stride <= window else { throw ValidationError("--stride (\(stride)) must not exceed --window (\(window)).") }
+            guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive.") }
+            guard dropout >= 0 && dropout < 1 else { throw ValidationError("--dropout must be in [0, 1).") }
+            if pretrainCorpus != nil && initFrom != nil { throw ValidationError("use either --pretrain-corpus or --init-from, not both.") }
+            if folds > 1 && dev != nil { throw ValidationError("--dev cannot be combined with --folds (each fold holds out its own validation articles).") }
+        }
+
+        var options: ReaderTrainingOptions {
+            var o = ReaderTrainingOptions()
+            o.embeddingSize = embed; o.hiddenSize = hidden; o.contextLayers = layers; o.dropout = dropout
+            o.settings.windowLength = window; o.settings.windowStride = stride; o.settings.maxAnswerLength = maxAnswer
+            o.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: 300,
+                                  decay: .linear, clipNorm: 5, patience: patience, seed: seed)
+            return o
+        }
+
+        func run() throws {
+            Parallelism.configure(threads: threads)
+            let started = monotonicSeconds()
+            let command = (["korqa"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+            let datasets = try train.map(load)
+            let devSet = try dev.map(load)
+            let display = TrainingDisplay()
+            var metadata = ["korqa.training_command": command, "korqa.training_data": train.joined(separator: " "), "korqa.seed": String(seed)]
+
+            // The starting point: a pre-trained reader, a given one, or none (random weights over a
+            // vocabulary of the training text).
+            var initial: Reader?
+            if let initFrom { initial = try Reader.load(from: initFrom) }
+            if let pretrainCorpus {
+                let excluded = Set((datasets + (devSet.map { [$0] } ?? [])).flatMap { $0.articles.map { normalizedTitle($0.title) } })
+                initial = try pretrain(corpus: pretrainCorpus, excludedTitles: excluded, datasets: datasets, display: display, metadata: metadata)
+                metadata["korqa.pretrained_from"] = pretrainCorpus
+            }
+            let vocabulary = initial?.vocabulary
+                ?? Reader.buildVocabulary(datasets.flatMap { ReaderCorpus($0.items).tokenTexts }, options: options)
+
+            if folds > 1 {
+                try crossValidate(datasets, initial: initial, vocabulary: vocabulary, display: display, metadata: metadata)
+            } else {
+                var trainItems = datasets.flatMap(\.items), validation: [QAItem]
+                if let devSet { validation = devSet.items } else {
+                    (trainItems, validation) = holdOut(datasets)
+                }
+                let trainCorpus = ReaderCorpus(trainItems), validationCorpus = ReaderCorpus(validation)
+                Diagnostics.note("training on \(trainCorpus.trainableCount) questions (\(trainCorpus.count - trainCorpus.trainableCount) without a usable answer skipped), validating on \(validationCorpus.count); output \(out)")
+                let (_, summary) = try Reader.train(train: trainCorpus, validation: validationCorpus, options: options, vocabulary: vocabulary,
+                                                    initial: initial, directory: out, resume: resume, observer: display, metadata: metadata)
+                report(summary, what: "validation")
+            }
+            print(String(format: "done in %.0f s; reader written to %@", monotonicSeconds() - started, out))
+        }
+
+        func load(_ path: String) throws -> SquadDataset {
+            var dataset = try SquadDataset.load(path: path)
+            if !dataset.misalignedAnswers.isEmpty {
+                Diagnostics.warning("\(path): \(dataset.misalignedAnswers.count) answer(s) do not match the context at answer_start and are not trained on, e.g. \(dataset.misalignedAnswers[0])")
+            }
+            if let limit {
+                var kept = 0
+                dataset.articles = dataset.articles.compactMap { article in
+                    guard kept < limit else { return nil }
+                    var a = article
+                    a.paragraphs = a.paragraphs.compactMap { p in
+                        guard kept < limit else { return nil }
+                        var p = p
+                        p.questions = Array(p.questions.prefix(limit - kept))
+                        kept += p.questions.count
+                        return p
+                    }
+                    return a
+                }
+            }
+            return dataset
+        }
+
+        /// Every 20th article (in a seeded order) of every file goes to validation.
+        func holdOut(_ datasets: [SquadDataset], fraction: Int = 20) -> (train: [QAItem], validation: [QAItem]) {
+            var trainItems: [QAItem] = [], validation: [QAItem] = []
+            for dataset in datasets {
+                let order = ArticleFolds.assign(articleCount: dataset.articles.count, folds: fraction, seed: seed)
+                trainItems += dataset.subset(articles: order.indices.filter { order[$0] != 0 }).items
+                validation += dataset.subset(articles: order.indices.filter { order[$0] == 0 }).items
+            }
+            if validation.isEmpty { (trainItems, validation) = (trainItems, Array(trainItems.suffix(max(1, trainItems.count / fraction)))) }
+            return (trainItems, validation)
+        }
+
+        func normalizedTitle(_ title: String) -> String {
+            title.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+
+        func report(_ summary: TrainingSummary, what: String, prefix: String = "") {
+            let rate = summary.records.map(\.examplesPerSecond).reduce(0, +) / Double(max(summary.records.count, 1))
+            print(String(format: "%@best epoch %d: %@ F1 %.2f%@; %d epochs, %.1f questions/s", prefix, summary.bestEpoch, what,
+                         summary.bestMetric, summary.stoppedEarly ? " (stopped early)" : "", summary.records.count, rate))
+        }
+
+        // MARK: Pre-training
+
+        func pretrain(corpus: String, excludedTitles: Set<String>, datasets: [SquadDataset], display: TrainingDisplay,
+                      metadata: [String: String]) throws -> Reader {
+            let directory = out + "/pretrain"
+            if resume, FileManager.default.fileExists(atPath: directory + "/model.safetensors"),
+               !FileManager.default.fileExists(atPath: directory + "/training/last.safetensors") || isFinished(directory) {
+                Diagnostics.note("using the pre-trained reader in \(directory)")
+                return try Reader.load(from: directory)
+            }
+            let files = try textFiles(under: corpus)
+            guard !files.isEmpty else { throw MRCError.cannotRead(path: corpus, reason: "no text files under it") }
+            var random = SeededRandom(seed: seed)
+            var items: [QAItem] = []
+            var skippedArticles = 0, readFiles = 0
+            for file in files where items.count < pretrainQuestions {
+                guard let data = FileManager.default.contents(atPath: file) else { throw MRCError.cannotRead(path: file, reason: "unreadable") }
+                readFiles += 1
+                for (a, article) in ClozeQuestions.wikiExtractorArticles(String(decoding: data, as: UTF8.self)).enumerated() {
+                    if excludedTitles.contains(normalizedTitle(article.title)) { skippedArticles += 1; continue }
+                    // A few paragraphs per article, so the questions cover many topics.
+                    for (p, paragraph) in ClozeQuestions.paragraphs(article.lines).prefix(4).enumerated() where items.count < pretrainQuestions {
+                        items += ClozeQuestions.questions(paragraph: paragraph, idPrefix: "cloze-\(readFiles)-\(a)-\(p)", random: &random)
+                    }
+                }
+                Diagnostics.progress("\rpre-training data: \(items.count) synthetic questions from \(readFiles) file(s)")
+            }
+            Diagnostics.progress("\n")
+            guard items.count >= 100 else {
+                throw MRCError.cannotTrain(reason: "\(corpus) gave only \(items.count) synthetic questions; is it WikiExtractor output (<doc title=\"…\"> … </doc>)?")
+            }
+            Diagnostics.note("\(items.count) synthetic questions from \(readFiles) file(s); \(skippedArticles) article(s) skipped because KorQuAD/TyDi use their titles")
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try writeSquad(items, to: directory + "/synthetic-questions.json")
+            let cut = items.count / 50
+            let pretrainCorpus = ReaderCorpus(Array(items.dropFirst(cut))), validation = ReaderCorpus(Array(items.prefix(cut)))
+            let vocabulary = Reader.buildVocabulary(pretrainCorpus.tokenTexts + datasets.flatMap { ReaderCorpus($0.items).tokenTexts }, options: options)
+            var pretrainOptions = options
+            pretrainOptions.train.epochs = pretrainEpochs
+            pretrainOptions.train.patience = pretrainEpochs
+            Diagnostics.note("pre-training on \(pretrainCorpus.trainableCount) synthetic questions (vocabulary \(vocabulary.count)); output \(directory)")
+            var meta = metadata
+            meta["korqa.pretrain_questions"] = String(items.count)
+            let (reader, summary) = try Reader.train(train: pretrainCorpus, validation: validation, options: pretrainOptions, vocabulary: vocabulary,
+                                                     directory: directory, resume: resume, observer: display, metadata: meta)
+            report(summary, what: "synthetic validation", prefix: "pre-training: ")
+            return reader
+        }
+
+        /// The synthetic questions in SQuAD format, for inspection (`korqa eval korquad` reads it).
+        func writeSquad(_ items: [QAItem], to path: String) throws {
+            let paragraphs: [[String: Any]] = items.map { item in
+                ["context": item.context,
+                 "qas": [["id": item.id, "question": item.question,
+                          "answers": item.answers.map { ["text": $0.text, "answer_start": $0.start] as [String: Any] }] as [String: Any]]]
+            }
+            let object: [String: Any] = ["version": "korqa-cloze", "data": [["title": "synthetic", "paragraphs": paragraphs]]]
+            try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path), options: .atomic)
+        }
+
+        func isFinished(_ directory: String) -> Bool {
+            guard let text = try? String(contentsOfFile: directory + "/training/metrics.jsonl", encoding: .utf8) else { return false }
+            return text.split(separator: "\n").count >= pretrainEpochs
+        }
+
+        func textFiles(under directory: String) throws -> [String] {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+                throw MRCError.cannotRead(path: directory, reason: "no such directory")
+            }
+            guard isDirectory.boolValue else { return [directory] }
+            let enumerator = FileManager.default.enumerator(atPath: directory)
+            var files: [String] = []
+            while let name = enumerator?.nextObject() as? String {
+                var d: ObjCBool = false
+                let path = directory + "/" + name
+                if FileManager.default.fileExists(atPath: path, isDirectory: &d), !d.boolValue, !name.hasPrefix(".") { files.append(path) }
+            }
+            return files.sorted()
+        }
+
+        // MARK: Cross-validation
+
+        func crossValidate(_ datasets: [SquadDataset], initial: Reader?, vocabulary: Vocabulary, display: TrainingDisplay,
+                           metadata: [String: String]) throws {
+            let split = datasets[0], extra = datasets.dropFirst().flatMap(\.items)
+            let assignment: [Int]
+            if let foldFile {
+                guard let text = try? String(contentsOfFile: foldFile, encoding: .utf8) else {
+                    throw MRCError.cannotRead(path: foldFile, reason: "no such file")
+                }
+                assignment = try ArticleFolds.parse(text)
+                guard assignment.count == split.articles.count else {
+                    throw MRCError.malformed(path: foldFile, element: "", reason: "it assigns \(assignment.count) articles, \(train[0]) has \(split.articles.count)")
+                }
+                guard assignment.allSatisfy({ (0..<folds).contains($0) }) else {
+                    throw MRCError.malformed(path: foldFile, element: "", reason: "its folds are not all in 0..<\(folds) (--folds \(folds))")
+                }
+            } else {
+                assignment = ArticleFolds.assign(articleCount: split.articles.count, folds: folds, seed: seed)
+            }
+            var predictions: [String: String] = [:]
+            var rows: [String] = []
+            for k in 0..<folds {
+                let testArticles = assignment.indices.filter { assignment[$0] == k }
+                let rest = assignment.indices.filter { assignment[$0] != k }
+                // Validation (early stopping) comes from the training articles, never the test fold.
+                let inner = ArticleFolds.assign(articleCount: rest.count, folds: 10, seed: seed + UInt64(k))
+                let validation = split.subset(articles: rest.indices.filter { inner[$0] == 0 }.map { rest[$0] }).items
+                let trainItems = split.subset(articles: rest.indices.filter { inner[$0] != 0 }.map { rest[$0] }).items + extra
+                let test = split.subset(articles: testArticles)
+                let directory = out + "/fold-\(k + 1)"
+                let reader: Reader
+                if resume, FileManager.default.fileExists(atPath: directory + "/model.safetensors"),
+                   FileManager.default.fileExists(atPath: directory + "/done") {
+                    reader = try Reader.load(from: directory)
+                    Diagnostics.note("fold \(k + 1)/\(folds): already trained (\(directory))")
+                } else {
+                    let trainCorpus = ReaderCorpus(trainItems)
+                    Diagnostics.note("fold \(k + 1)/\(folds): training on \(trainCorpus.trainableCount) questions, validating on \(validation.count), testing on \(test.questionCount) (\(testArticles.count) articles)")
+                    let summary: TrainingSummary
+                    (reader, summary) = try Reader.train(train: trainCorpus, validation: ReaderCorpus(validation), options: options,
+                                                         vocabulary: vocabulary, initial: initial, directory: directory, resume: resume,
+                                                         observer: display, metadata: metadata)
+                    report(summary, what: "validation", prefix: "fold \(k + 1): ")
+                    _ = FileManager.default.createFile(atPath: directory + "/done", contents: Data())
+                }
+                let foldPredictions = reader.predict(test)
+                predictions.merge(foldPredictions) { a, _ in a }
+                let score = KorQuADMetric.score(test, predictions: foldPredictions)
+                print(String(format: "fold %d: EM %.2f  F1 %.2f  (%d questions)", k + 1, score.exactMatch, score.f1, score.count))
+                rows.append("{\"fold\":\(k + 1),\"exact_match\":\(JSON.number(score.exactMatch)),\"f1\":\(JSON.number(score.f1)),\"count\":\(score.count)}")
+            }
+            let pooled = KorQuADMetric.score(split, predictions: predictions)
+            print(String(format: "pooled (%d-fold cross-validation on %@, not an official score): EM %.2f  F1 %.2f  (%d questions)",
+                         folds, train[0], pooled.exactMatch, pooled.f1, pooled.count))
+            let json = "{\"folds\":[\(rows.joined(separator: ","))],\"pooled\":{\"exact_match\":\(JSON.number(pooled.exactMatch)),\"f1\":\(JSON.number(pooled.f1)),\"count\":\(pooled.count)}}\n"
+            try json.write(toFile: out + "/cv.json", atomically: true, encoding: .utf8)
+            let predictionData = try JSONSerialization.data(withJSONObject: predictions, options: [.sortedKeys])
+            try predictionData.write(to: URL(fileURLWithPath: out + "/cv-predictions.json"), options: .atomic)
+        }
+    }
+}

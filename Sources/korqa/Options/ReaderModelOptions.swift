@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+import MRCReader
+
+/// `--model DIR|default`, shared by the commands that run the reader.
+struct ReaderModelOptions: ParsableArguments {
+    static let shippedName = "reader-korquad"
+
+    @Option(name: .customLong("model"), help: ArgumentHelp(
+        "A reader directory from `korqa train reader`, or `default` for the shipped resources/\(shippedName).", valueName: "DIR"))
+    var path = "default"
+
+    @Option(help: "Threads (2 runs the two LSTM directions side by side).") var threads = 1
+
+    func load() throws -> Reader {
+        if path != "default" { return try Reader.load(from: path) }
+        guard let resources = Paths.shipped("resources"), FileManager.default.fileExists(atPath: resources + "/" + Self.shippedName) else {
+            throw CLIError.usage("no shipped reader found (resources/\(Self.shippedName)); pass --model DIR or set KORQA_HOME to a KorQA checkout")
+        }
+        return try Reader.load(from: resources + "/" + Self.shippedName)
+    }
+}
