@@ -39,7 +39,7 @@ let package = Package(
         ),
         .target(name: "IntentClassifier", dependencies: ["Hangul", "NeuralCore"]),
         .target(name: "MRCReader", dependencies: ["Hangul", "NeuralCore"]),
-        .target(name: "QAEngine", dependencies: ["FAQRetrieval", "IntentClassifier", "Hangul"]),
+        .target(name: "QAEngine", dependencies: ["FAQRetrieval", "IntentClassifier", "MRCReader", "Hangul"]),
         // GNU readline for the chat REPL (line editing and history).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(

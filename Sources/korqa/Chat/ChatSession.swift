@@ -1,6 +1,7 @@
 import FAQRetrieval
 import Foundation
 import IntentClassifier
+import MRCReader
 import QAEngine
 
 /// The chat's state and its slash commands; the same for a terminal and for piped input.
@@ -11,9 +12,13 @@ final class ChatSession {
     /// Loads the intent model on first use (`/intent on`).
     let loadIntentModel: () throws -> IntentClassifier
 
-    init(engine: QAEngine, loadIntentModel: @escaping () throws -> IntentClassifier) {
+    /// Loads the reader on first use (`/passage`).
+    let loadReader: () throws -> Reader
+
+    init(engine: QAEngine, loadIntentModel: @escaping () throws -> IntentClassifier, loadReader: @escaping () throws -> Reader) {
         self.engine = engine
         self.loadIntentModel = loadIntentModel
+        self.loadReader = loadReader
     }
 
     enum Outcome: Equatable {
@@ -29,6 +34,8 @@ final class ChatSession {
           /top N     show the N best answers (now: %d)
           /db PATH   switch to another FAQ index (build one with: korqa index FILE --db PATH)
           /intent on|off   also show what kind of utterance each line is (question, command…)
+          /passage FILE|TEXT   answer from this passage with the reader (the FAQ answers when
+                     the reader is unsure); /passage alone shows it, /passage off forgets it
           /quit      leave (Ctrl-D works too; Ctrl-C clears the line)
         """
 
@@ -69,6 +76,8 @@ final class ChatSession {
             default:
                 return .say("usage: /intent on|off")
             }
+        case "/passage":
+            return setPassage(argument)
         case "/db":
             guard !argument.isEmpty else { return .say("usage: /db PATH   (now: \(engine.store.path))") }
             let path = (argument as NSString).expandingTildeInPath
@@ -85,5 +94,33 @@ final class ChatSession {
         default:
             return .say("unknown command \(parts[0]); type /help")
         }
+    }
+
+    func setPassage(_ argument: String) -> Outcome {
+        if argument.isEmpty {
+            guard let passage = engine.passage else { return .say("no passage set; usage: /passage FILE or /passage TEXT") }
+            let preview = passage.count > 120 ? String(passage.prefix(120)) + "…" : passage
+            return .say("passage (\(passage.unicodeScalars.count) characters): \(preview)")
+        }
+        if argument.lowercased() == "off" {
+            engine.passage = nil
+            return .say("passage forgotten; answering from the FAQ")
+        }
+        let path = (argument as NSString).expandingTildeInPath
+        var text = argument, source = "the text given"
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            guard let data = FileManager.default.contents(atPath: path), let contents = String(data: data, encoding: .utf8) else {
+                return .say("cannot read \(path) as UTF-8 text")
+            }
+            text = contents
+            source = path
+        }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return .say("\(source) is empty") }
+        if engine.reader == nil {
+            do { engine.reader = try loadReader() } catch { return .say("cannot load the reader: \(error)") }
+        }
+        engine.passage = text
+        return .say("answering from \(source) (\(text.unicodeScalars.count) characters); /passage off to go back to the FAQ")
     }
 }

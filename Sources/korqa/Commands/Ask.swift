@@ -34,7 +34,7 @@ extension KorQA {
             if json {
                 var results: [FAQResult] = []
                 var confident = false
-                if case .faq(let r, let c) = reply { results = r; confident = c }
+                if case .faq(let r, let c) = reply { results = r; confident = c }  // ask never sets a passage
                 let items = results.map { r in
                     "{\"id\":\(r.id),\"question\":\(JSON.quote(r.question)),\"answer\":\(JSON.quote(r.answer)),\"score\":\(JSON.number(r.score)),\"confidence\":\(JSON.number(r.confidence))}"
                 }
@@ -50,6 +50,14 @@ extension KorQA {
 enum ReplyText {
     static func render(_ reply: QAEngine.Reply) -> String {
         switch reply {
+        case .passage(let answers):
+            return answers.enumerated().map { i, a in
+                (answers.count > 1 ? "\(i + 1). " : "") + a.text + "\n   (from the passage · score \(format(Double(a.score))) · characters [\(a.start), \(a.end)))"
+            }.joined(separator: "\n")
+        case .readerUnsure(let guess, let faq):
+            let note = guess.map { "The passage does not answer that clearly (best guess \"\($0.text)\", score \(format(Double($0.score)))); from the FAQ:" }
+                ?? "The passage is empty; from the FAQ:"
+            return note + "\n" + render(faq)
         case .noMatch:
             return "No FAQ entry shares any words with that question."
         case .faq(let results, let confident):

@@ -11,7 +11,10 @@ extension KorQA {
             abstract: "The KorQA chatbot: ask questions in Korean, answered from the FAQ index.",
             discussion: """
             On a terminal: line editing and history (saved in $XDG_DATA_HOME/korqa/chat_history), \
-            commands /help, /top N, /db PATH, /quit; Ctrl-D leaves, Ctrl-C clears the line.
+            commands /help, /top N, /db PATH, /intent on|off, /passage FILE|TEXT, /quit; Ctrl-D \
+            leaves, Ctrl-C clears the line. After /passage (or --passage FILE), questions are \
+            answered from the passage by the reader, with its score; when the reader is unsure \
+            (score < 0.2), the FAQ answers and the reader's guess is shown.
 
             With standard input not a terminal, reads one question per line and prints each \
             answer followed by a blank line, so it can be scripted:
@@ -26,6 +29,9 @@ extension KorQA {
         @Option(help: "How many answers to show per question.") var top = 1
         @Flag(help: "Show the intent of each line (as /intent on).") var intent = false
         @OptionGroup var intentModel: IntentModelOption
+        @Option(help: ArgumentHelp("The reader for /passage (default: the shipped resources/reader-korquad).", valueName: "DIR"))
+        var readerModel = "default"
+        @Option(help: "Start with this passage (as /passage FILE).") var passage: String?
 
         func validate() throws {
             guard top >= 1 else { throw ValidationError("--top must be at least 1.") }
@@ -35,8 +41,17 @@ extension KorQA {
             let interactive = isatty(0) != 0
             let store = try database.open(quiet: !interactive)
             let modelOption = intentModel
-            let session = ChatSession(engine: QAEngine(store: store, topK: top), loadIntentModel: { try modelOption.load() })
+            let readerPath = readerModel
+            let session = ChatSession(engine: QAEngine(store: store, topK: top), loadIntentModel: { try modelOption.load() },
+                                      loadReader: { try ReaderModelOptions.load(readerPath) })
             if intent { _ = session.handle("/intent on") }
+            if let passage {
+                guard FileManager.default.fileExists(atPath: passage) else { throw CLIError.usage("--passage: no such file \(passage)") }
+                if case .say(let text) = session.handle("/passage " + passage), interactive || text.hasPrefix("cannot") {
+                    Diagnostics.note(text)
+                }
+                guard session.engine.passage != nil else { throw ExitCode.failure }
+            }
             if !interactive {
                 var output = Output()
                 try LineInput(arguments: []).forEachLine { _, scalars in

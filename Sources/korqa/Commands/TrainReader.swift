@@ -51,6 +51,7 @@ extension KorQA {
         @Option(help: "Batch size (windows).") var batchSize = 32
         @Option(help: "Peak learning rate (Adam, linear warm-up and decay).") var learningRate: Float = 2e-3
         @Option(help: "Epochs without a better validation F1 before stopping.") var patience = 3
+        @Option(help: "Learning-rate warm-up steps (batches).") var warmupSteps = 300
         @Option(help: "Embedding size.") var embed = 128
         @Option(help: "LSTM hidden size per direction (96 answers a 500-syllable passage in < 10 ms on one core).") var hidden = 96
         @Option(help: "Context BiLSTM layers.") var layers = 2
@@ -70,6 +71,7 @@ extension KorQA {
                                   ("--pretrain-epochs", pretrainEpochs), ("--pretrain-questions", pretrainQuestions)] where value < 1 {
                 throw ValidationError("\(name) must be at least 1 (got \(value)).")
             }
+            guard warmupSteps >= 0 else { throw ValidationError("--warmup-steps must not be negative.") }
             guard stride <= window else { throw ValidationError("--stride (\(stride)) must not exceed --window (\(window)).") }
             guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive.") }
             guard dropout >= 0 && dropout < 1 else { throw ValidationError("--dropout must be in [0, 1).") }
@@ -81,7 +83,7 @@ extension KorQA {
             var o = ReaderTrainingOptions()
             o.embeddingSize = embed; o.hiddenSize = hidden; o.contextLayers = layers; o.dropout = dropout
             o.settings.windowLength = window; o.settings.windowStride = stride; o.settings.maxAnswerLength = maxAnswer
-            o.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: 300,
+            o.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: warmupSteps,
                                   decay: .linear, clipNorm: 5, patience: patience, seed: seed)
             return o
         }

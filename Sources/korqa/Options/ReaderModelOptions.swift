@@ -12,7 +12,10 @@ struct ReaderModelOptions: ParsableArguments {
 
     @Option(help: "Threads (2 runs the two LSTM directions side by side).") var threads = 1
 
-    func load() throws -> Reader {
+    func load() throws -> Reader { try Self.load(path) }
+
+    /// A reader directory, or the shipped one for "default".
+    static func load(_ path: String) throws -> Reader {
         if path != "default" { return try Reader.load(from: path) }
         guard let resources = Paths.shipped("resources"), FileManager.default.fileExists(atPath: resources + "/" + Self.shippedName) else {
             throw CLIError.usage("no shipped reader found (resources/\(Self.shippedName)); pass --model DIR or set KORQA_HOME to a KorQA checkout")

@@ -1,0 +1,170 @@
+import Foundation
+import Hangul
+import Testing
+@testable import MRCReader
+@testable import NeuralCore
+
+/// Capital-city questions as QA items, one per article.
+func capitalItems() -> [QAItem] {
+    ReaderModelTests.examples().enumerated().map { i, e in
+        let start = e.context.unicodeScalars.count - (e.context.components(separatedBy: e.answer).last!.unicodeScalars.count + e.answer.unicodeScalars.count)
+        return QAItem(id: "q\(i)", question: e.question, context: e.context, answers: [SquadDataset.Answer(text: e.answer, start: start)])
+    }
+}
+
+@Suite struct ContextFeatureTests {
+    @Test func matchesAndWordBoundaries() {
+        let context = TokenizedText("서울의 인구는 많다")  // 서 울 의 | 인 구 는 | 많 다
+        let question = TokenizedText("서울 인구").tokens.map(\.text)
+        let f = ContextFeatures.compute(window: context.tokens[...], question: question)
+        let F = ContextFeatures.count
+        func feature(_ t: Int, _ k: Int) -> Float { f[t * F + k] }
+        #expect((0..<8).map { feature($0, 0) } == [1, 1, 0, 1, 1, 0, 0, 0])  // 서 울 인 구 occur in the question
+        #expect((0..<8).map { feature($0, 1) } == [1, 1, 0, 1, 1, 0, 0, 0])  // bigrams 서울, 인구
+        #expect((0..<8).map { feature($0, 2) } == [1, 0, 0, 1, 0, 0, 1, 0])  // word starts
+        #expect((0..<8).map { feature($0, 3) } == [0, 0, 1, 0, 0, 1, 0, 1])  // word ends
+        // A window in the middle: its first token starts the window's first word.
+        let inner = ContextFeatures.compute(window: context.tokens[1..<4], question: [])
+        #expect(inner[2] == 1 && inner[F + 3] == 1)
+    }
+
+    @Test func paddedIDsKeepEveryChannel() {
+        let vocabulary = Vocabulary(tokens: ["한", "국"])
+        let a = SyllableIDs(["한", "국", "뷁"], vocabulary: vocabulary), b = SyllableIDs(["국"], vocabulary: vocabulary)
+        let batch = PaddedIDs([a.channels, b.channels, SyllableIDs().channels], channelCount: SyllableIDs.channelCount)
+        #expect(batch.mask.lengths == [3, 1, 0] && batch.maxLength == 3)
+        #expect(batch.channels[0] == [6, 7, 1, 7, 0, 0, 0, 0, 0])
+        #expect(batch.channels[3][2] == a.finals[2] && batch.channels[1][3] == b.initials[0])
+    }
+}
+
+@Suite struct ClozeQuestionTests {
+    static let wiki = """
+        <doc id="5" url="https://ko.wikipedia.org/wiki?curid=5" title="지미 카터">
+        지미 카터
+
+        제임스 얼 카터 주니어는 1924년 10월 1일 조지아주 플레인스에서 태어났다. 카터는 민주당 출신 미국 39대 대통령이다. 카터는 조지아 공과대학교를 졸업하였다. 그 후 해군에 들어가 잠수함의 승무원으로 일하였다.
+        생애.
+        1953년 미국 해군 대위로 예편하였고 이후 땅콩 농사로 많은 돈을 벌었다. 땅콩 농사는 그의 가업이었다. 그는 1962년 조지아주 상원 의원 선거에서 낙선한다. 그 선거는 부정선거였다.
+        </doc>
+        <doc id="9" url="x" title="둘째">
+        둘째
+        짧다.
+        </doc>
+        """
+
+    @Test func readsWikiExtractorArticles() {
+        let articles = ClozeQuestions.wikiExtractorArticles(Self.wiki)
+        #expect(articles.map(\.title) == ["지미 카터", "둘째"])
+        #expect(articles[0].lines.count == 3 && !articles[0].lines.contains("지미 카터"))  // the title line is dropped
+        #expect(articles[1].lines == ["짧다."])
+        // Headings (short lines) split paragraphs; too-short paragraphs are dropped.
+        let paragraphs = ClozeQuestions.paragraphs(articles[0].lines, minLength: 50)
+        #expect(paragraphs.count == 2 && paragraphs[0].hasPrefix("제임스") && paragraphs[1].hasPrefix("1953년"))
+    }
+
+    /// Offsets property: every synthetic answer is what the paragraph holds at answer_start
+    /// (code points), and the question replaces it with a wh-word.
+    @Test func questionsPointAtTheirAnswers() {
+        let paragraphs = ClozeQuestions.paragraphs(ClozeQuestions.wikiExtractorArticles(Self.wiki)[0].lines, minLength: 50)
+        var random = SeededRandom(seed: 3)
+        var items: [QAItem] = []
+        for seed in 0..<20 {
+            for (p, paragraph) in paragraphs.enumerated() {
+                items += ClozeQuestions.questions(paragraph: paragraph, idPrefix: "\(seed)-\(p)", perParagraph: 3, random: &random)
+            }
+        }
+        #expect(items.count > 40)
+        for item in items {
+            let answer = item.answers[0]
+            let scalars = Array(item.context.unicodeScalars)
+            let cut = String(String.UnicodeScalarView(scalars[answer.start..<(answer.start + answer.text.unicodeScalars.count)]))
+            #expect(cut == answer.text, "\(item.question) -> \(answer.text) but the context has \(cut)")
+            #expect(["언제", "몇 ", "무엇"].contains { item.question.contains($0) } && item.question.hasSuffix("?"), "\(item.question)")
+            #expect(!item.question.contains(answer.text) || answer.text.count <= 2, "\(item.question) still holds \(answer.text)")
+        }
+        let texts = Set(items.map(\.answers[0].text))
+        #expect(texts.contains("1924년 10월 1일") && texts.contains("39대") && texts.contains("카터"))
+        #expect(!texts.contains("1953년 미국"))
+        let born = items.first { $0.answers[0].text == "1924년 10월 1일" }!
+        #expect(born.question == "제임스 얼 카터 주니어는 언제 조지아주 플레인스에서 태어났는가?")
+    }
+
+    @Test func statementsBecomeQuestions() {
+        #expect(ClozeQuestions.interrogative("그는 39대 대통령이다") == "그는 39대 대통령인가?")
+        #expect(ClozeQuestions.interrogative("그는 선거에서 낙선한다") == "그는 선거에서 낙선하는가?")
+        #expect(ClozeQuestions.interrogative("돈을 벌었다") == "돈을 벌었는가?")
+        #expect(ClozeQuestions.interrogative("태어났다(메이지 25년)") == "태어났다(메이지 25년)?")
+    }
+}
+
+@Suite struct ReaderTests {
+    static func tinyOptions() -> ReaderTrainingOptions {
+        var o = ReaderTrainingOptions()
+        o.embeddingSize = 16; o.hiddenSize = 16; o.contextLayers = 1; o.alignSize = 16; o.dropout = 0; o.minCount = 1
+        o.train = TrainConfig(epochs: 120, batchSize: 8, learningRate: 0.02, warmupSteps: 0, decay: .constant, clipNorm: 5, patience: 120, seed: 3)
+        return o
+    }
+
+    /// The whole path a user takes: corpus -> Reader.train (Trainer, checkpoints) -> save -> load
+    /// -> answers cut from the original text at the right code-point offsets.
+    @Test func trainsSavesLoadsAndAnswers() throws {
+        let items = capitalItems()
+        let corpus = ReaderCorpus(items)
+        #expect(corpus.trainableCount == items.count)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reader-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let options = Self.tinyOptions()
+        let vocabulary = Reader.buildVocabulary(corpus.tokenTexts, options: options)
+        let (reader, summary) = try Reader.train(train: corpus, validation: corpus, options: options, vocabulary: vocabulary, directory: directory)
+        #expect(summary.bestMetric > 99, "validation F1 \(summary.bestMetric)")
+        #expect(FileManager.default.fileExists(atPath: directory + "/training/metrics.jsonl"))
+        let loaded = try Reader.load(from: directory)
+        #expect(loaded.settings == options.settings && loaded.vocabulary == vocabulary)
+        for item in items {
+            let answer = loaded.answers(question: item.question, context: item.context, top: 3)
+            #expect(answer[0].text == item.answers[0].text, "\(item.question): \(answer[0].text)")
+            #expect(answer[0].start == item.answers[0].start && answer[0].score > 0.5)
+            #expect(answer == reader.answers(question: item.question, context: item.context, top: 3))
+            #expect(answer.count == 3 && answer[0].score >= answer[1].score && Set(answer.map { [$0.start, $0.end] }).count == 3)
+            for a in answer {
+                #expect(String(String.UnicodeScalarView(Array(item.context.unicodeScalars)[a.start..<a.end])) == a.text)
+            }
+        }
+        // Long contexts are read in windows: padding the context with filler on both sides (and
+        // NFD / fullwidth text) still finds the answer at the right offsets.
+        loaded.settings.windowLength = 40; loaded.settings.windowStride = 20
+        let item = items[2]
+        let filler = String(repeating: "날씨가 좋다. ", count: 12)
+        let long = "ＡＢ \u{1112}\u{1161}\u{11AB} " + filler + item.context + " " + filler
+        let found = loaded.answers(question: item.question, context: long)[0]
+        #expect(found.text == item.answers[0].text)
+        #expect(String(String.UnicodeScalarView(Array(long.unicodeScalars)[found.start..<found.end])) == found.text)
+        // Batch prediction in the official format.
+        var dataset = try SquadDataset.load(path: Self.writeSquad(items, to: directory + "/tiny.json"))
+        dataset.articles.removeLast()
+        let predictions = loaded.predict(dataset)
+        #expect(predictions.count == items.count - 1 && KorQuADMetric.score(dataset, predictions: predictions).f1 > 99)
+        #expect(loaded.answers(question: "무엇?", context: "   ").isEmpty)
+    }
+
+    @Test func loadingExplainsProblems() throws {
+        #expect(throws: MRCError.modelNotFound(path: "/nonexistent")) { try Reader.load(from: "/nonexistent") }
+        let corpus = ReaderCorpus([QAItem(id: "x", question: "q", context: "abc", answers: [SquadDataset.Answer(text: "zz", start: 0)])])
+        #expect(corpus.trainableCount == 0)
+        #expect(throws: MRCError.self) {
+            try Reader.train(train: corpus, validation: corpus, options: Self.tinyOptions(), vocabulary: Vocabulary(tokens: []),
+                             directory: FileManager.default.temporaryDirectory.appendingPathComponent("r-\(UUID())").path)
+        }
+    }
+
+    static func writeSquad(_ items: [QAItem], to path: String) throws -> String {
+        let data: [[String: Any]] = items.map { item in
+            ["title": item.id, "paragraphs": [["context": item.context, "qas": [[
+                "id": item.id, "question": item.question,
+                "answers": item.answers.map { ["text": $0.text, "answer_start": $0.start] }]]]]]
+        }
+        try JSONSerialization.data(withJSONObject: ["version": "1.1", "data": data]).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}
