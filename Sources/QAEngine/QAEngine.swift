@@ -44,10 +44,22 @@ public final class QAEngine: @unchecked Sendable {
     public func reply(to text: String) throws -> Reply {
         if let reader, let passage {
             let answers = reader.answers(question: text, context: passage, top: max(topK, 1))
-            if let best = answers.first, best.score >= readerThreshold { return .passage(answers) }
+            // A reader always points somewhere, often confidently, even for a question the passage
+            // has nothing to do with; a question that shares no two-syllable piece with the
+            // passage goes to the FAQ.
+            if let best = answers.first, best.score >= readerThreshold, Self.sharesBigram(text, passage) { return .passage(answers) }
             return .readerUnsure(answers.first, faq: try faqReply(to: text))
         }
         return try faqReply(to: text)
+    }
+
+    /// Whether some two adjacent letters (spaces removed) of `question` occur in `passage`.
+    static func sharesBigram(_ question: String, _ passage: String) -> Bool {
+        func bigrams(_ text: String) -> Set<String> {
+            let letters = Array(text.filter { $0.isLetter || $0.isNumber })
+            return Set(letters.indices.dropFirst().map { String(letters[$0 - 1]) + String(letters[$0]) })
+        }
+        return !bigrams(question).isDisjoint(with: bigrams(passage))
     }
 
     func faqReply(to text: String) throws -> Reply {

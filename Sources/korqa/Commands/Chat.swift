@@ -14,7 +14,8 @@ extension KorQA {
             commands /help, /top N, /db PATH, /intent on|off, /passage FILE|TEXT, /quit; Ctrl-D \
             leaves, Ctrl-C clears the line. After /passage (or --passage FILE), questions are \
             answered from the passage by the reader, with its score; when the reader is unsure \
-            (score < 0.2), the FAQ answers and the reader's guess is shown.
+            (score < 0.2, or the question shares no two letters in a row with the passage), the \
+            FAQ answers and the reader's guess is shown.
 
             With standard input not a terminal, reads one question per line and prints each \
             answer followed by a blank line, so it can be scripted:

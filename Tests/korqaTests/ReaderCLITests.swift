@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+/// A KorQuAD-format file of capital-city questions, one article each, plus a second file (the
+/// TyDi role: added to every fold's training data).
+func writeCapitalQA(to directory: String) throws -> (main: String, extra: String) {
+    let countries = ["한국", "일본", "프랑스", "독일", "영국", "이집트", "캐나다", "호주", "중국", "러시아"]
+    let capitals = ["서울", "도쿄", "파리", "베를린", "런던", "카이로", "오타와", "캔버라", "베이징", "모스크바"]
+    func article(_ i: Int) -> [String: Any] {
+        let other = (i + 3) % countries.count
+        let context = "\(countries[other])에는 \(capitals[other])이 있다. \(countries[i])의 수도는 \(capitals[i])이다. 날씨가 좋다."
+        let start = context.unicodeScalars.count - ("\(capitals[i])이다. 날씨가 좋다.".unicodeScalars.count)
+        return ["title": countries[i], "paragraphs": [["context": context, "qas": [[
+            "id": "q\(i)", "question": "\(countries[i])의 수도는 어디인가?",
+            "answers": [["text": capitals[i], "answer_start": start]]]]]]]
+    }
+    let main = directory + "/capitals.json", extra = directory + "/extra.json"
+    try JSONSerialization.data(withJSONObject: ["version": "1.1", "data": (0..<8).map(article)]).write(to: URL(fileURLWithPath: main))
+    try JSONSerialization.data(withJSONObject: ["data": (8..<10).map(article)]).write(to: URL(fileURLWithPath: extra))
+    return (main, extra)
+}
+
+let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--dropout", "0", "--learning-rate", "0.02",
+                         "--batch-size", "8", "--warmup-steps", "0", "--threads", "1"]
+
+@Suite struct ReaderCommandTests {
+    /// train reader -> read -> eval korquad (running the reader, then scoring its own file) -> chat /passage.
+    @Test func trainReadEvaluateAndChat() throws {
+        let d = scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let (main, extra) = try writeCapitalQA(to: d)
+        let model = d + "/reader"
+        let trained = try korqa(["train", "reader", "--train", main, "--train", extra, "--dev", main, "--epochs", "120", "--patience", "120",
+                                 "--out", model] + tinyReaderOptions)
+        #expect(trained.status == 0, "\(trained.err)")
+        #expect(trained.out.contains("best epoch") && trained.out.contains("questions/s"))
+        #expect(FileManager.default.fileExists(atPath: model + "/model.safetensors") && FileManager.default.fileExists(atPath: model + "/training/learning-curve.svg"))
+
+        let context = "프랑스에는 파리이 있다. 한국의 수도는 서울이다. 날씨가 좋다."
+        let read = try korqa(["read", "--model", model, "--context", context, "한국의 수도는 어디인가?", "--json", "--top", "2"])
+        #expect(read.status == 0, "\(read.err)")
+        let object = try JSONSerialization.jsonObject(with: Data(read.out.utf8)) as! [String: Any]
+        let answers = object["answers"] as! [[String: Any]]
+        #expect(answers.count == 2 && answers[0]["text"] as? String == "서울")
+        for a in answers {  // offsets are code points into the passage as given
+            let s = a["start"] as! Int, e = a["end"] as! Int
+            #expect(String(String.UnicodeScalarView(Array(context.unicodeScalars)[s..<e])) == a["text"] as! String)
+        }
+        let file = d + "/passage.txt"
+        try context.write(toFile: file, atomically: true, encoding: .utf8)
+        let plain = try korqa(["read", "--model", model, "--context-file", file, "한국의 수도는 어디인가?"])
+        #expect(plain.status == 0 && plain.out.hasPrefix("서울\n") && plain.out.contains("score"))
+
+        let predictions = d + "/pred.json"
+        let evaluated = try korqa(["eval", "korquad", main, "--model", model, "--output", predictions, "--json"])
+        #expect(evaluated.status == 0, "\(evaluated.err)")
+        let score = try JSONSerialization.jsonObject(with: Data(evaluated.out.utf8)) as! [String: Any]
+        #expect(score["count"] as? Int == 8 && (score["f1"] as! Double) > 90 && (score["answers_per_s"] as! Double) > 0)
+        let rescored = try korqa(["eval", "korquad", main, "--predictions", predictions, "--json"])
+        let again = try JSONSerialization.jsonObject(with: Data(rescored.out.utf8)) as! [String: Any]
+        #expect(again["f1"] as? Double == score["f1"] as? Double && again["exact_match"] as? Double == score["exact_match"] as? Double)
+
+        // Chat: the passage answers what it can; an unrelated question falls back to the FAQ.
+        let faq = d + "/faq.csv"
+        try "question,answer\n영업시간이 어떻게 되나요,평일 9시부터 6시까지입니다\n".write(toFile: faq, atomically: true, encoding: .utf8)
+        #expect(try korqa(["index", faq, "--db", d + "/faq.sqlite"]).status == 0)
+        let chat = try korqa(["chat", "--db", d + "/faq.sqlite", "--reader-model", model],
+                             input: Data("/passage \(file)\n한국의 수도는 어디인가?\n영업시간이 어떻게 되나요\n/passage off\n영업시간이 어떻게 되나요\n".utf8))
+        #expect(chat.status == 0, "\(chat.err)")
+        let replies = chat.out.components(separatedBy: "\n\n")
+        #expect(replies.count >= 5, "\(chat.out)")
+        #expect(replies[0].contains("answering from \(file)"))
+        #expect(replies[1].hasPrefix("서울") && replies[1].contains("from the passage"))
+        #expect(replies[2].contains("does not answer that clearly") && replies[2].contains("평일 9시부터 6시까지입니다"))
+        #expect(replies[4].hasPrefix("평일 9시부터 6시까지입니다"))
+    }
+
+    /// K-fold cross-validation by article: per-fold and pooled scores, predictions for every question.
+    @Test func crossValidationByArticle() throws {
+        let d = scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let (main, extra) = try writeCapitalQA(to: d)
+        let out = d + "/cv"
+        let r = try korqa(["train", "reader", "--train", main, "--train", extra, "--folds", "2", "--epochs", "3", "--out", out] + tinyReaderOptions)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("fold 1: EM") && r.out.contains("fold 2: EM") && r.out.contains("not an official score"))
+        let cv = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/cv.json"))) as! [String: Any]
+        let folds = cv["folds"] as! [[String: Any]]
+        #expect(folds.map { $0["count"] as! Int }.reduce(0, +) == 8)
+        #expect((cv["pooled"] as! [String: Any])["count"] as? Int == 8)
+        let predictions = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/cv-predictions.json"))) as! [String: String]
+        #expect(Set(predictions.keys) == Set((0..<8).map { "q\($0)" }))
+        // A fold file that does not fit the data is refused, naming the problem.
+        try "0\t0\ta\n1\t1\tb\n".write(toFile: d + "/folds.tsv", atomically: true, encoding: .utf8)
+        let bad = try korqa(["train", "reader", "--train", main, "--folds", "2", "--fold-file", d + "/folds.tsv", "--out", d + "/x"] + tinyReaderOptions)
+        #expect(bad.status != 0 && bad.err.contains("assigns 2 articles"))
+    }
+
+    @Test func readerErrorsExplainThemselves() throws {
+        let noModel = try korqa(["read", "--model", "/nonexistent/reader", "--context", "가나다", "질문"])
+        #expect(noModel.status != 0 && noModel.err.contains("korqa train reader"))
+        let both = try korqa(["read", "--context", "가", "--context-file", "/x", "질문"])
+        #expect(both.status != 0 && both.err.contains("exactly one of --context"))
+        let noTrain = try korqa(["train", "reader"])
+        #expect(noTrain.status != 0 && noTrain.err.contains("--train"))
+        let d = scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        try #"{"data": [{"paragraphs": [{"context": "짧다", "qas": [{"id": "a", "question": "q", "answers": [{"text": "x", "answer_start": 40}]}]}]}]}"#
+            .write(toFile: d + "/bad.json", atomically: true, encoding: .utf8)
+        let bad = try korqa(["train", "reader", "--train", d + "/bad.json", "--out", d + "/m"])
+        #expect(bad.status != 0 && bad.err.contains("data[0].paragraphs[0].qas[0]: answer_start 40 is outside the context (length 2)"))
+        #expect(!FileManager.default.fileExists(atPath: d + "/m"))
+    }
+}
