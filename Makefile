@@ -5,7 +5,7 @@ SYSTEM_PACKAGES := libicu-dev libsqlite3-dev libopenblas-dev libreadline-dev pkg
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps build release test chat bench-text bench-lstm bench-faq eval-faq clean
+.PHONY: deps build release test chat bench-text bench-lstm bench-faq bench-reader cv-reader reader eval-faq clean
 
 # Installs only what is missing, so a machine that has everything makes no apt call at all.
 deps:
@@ -40,6 +40,25 @@ bench-lstm: release
 # FAQ retrieval accuracy and latency, KorQA beside rank_bm25 and scikit-learn TF-IDF.
 bench-faq: release
 	bash bench/faq.sh
+
+# Reader latency (500-syllable contexts, one core) and answers/s.
+bench-reader: release
+	bash bench/reader.sh
+
+# The reader's 5-fold cross-validation on KorQuAD dev by article (+ TyDi train in every fold),
+# after pre-training on synthetic questions from Korean Wikipedia. ~1 h on 2 cores.
+DATA ?= ../shared/data
+cv-reader: release
+	.build/release/korqa train reader --train $(DATA)/korquad/KorQuAD_v1.0_dev.json \
+	  --train $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json --pretrain-corpus $(DATA)/mrc/kowiki \
+	  --pretrain-questions 40000 --pretrain-epochs 1 --folds 5 --fold-file resources/korquad-dev-folds.tsv \
+	  --epochs 8 --patience 2 --seed 1 --out runs/cv $(if $(RESUME),--resume,)
+
+# The shipped reader: all of KorQuAD dev + TyDi train, from the cross-validation's pre-trained reader.
+reader: release
+	.build/release/korqa train reader --train $(DATA)/korquad/KorQuAD_v1.0_dev.json \
+	  --train $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json --init-from runs/cv/pretrain \
+	  --no-holdout --epochs $(READER_EPOCHS) --seed 1 --out runs/reader
 
 clean:
 	swift package clean

@@ -176,14 +176,16 @@ extension Reader {
     }
 
     /// Trains a reader. Checkpoints, metrics.jsonl and learning-curve.svg go to
-    /// `directory/training`, the final model (best validation F1) to `directory`.
+    /// `directory/training`, the final model (best validation F1, or the last epoch with
+    /// `keepLast`) to `directory`.
     ///
     /// - Parameter initial: a reader to start from (e.g. one pre-trained on synthetic
     ///   questions); its vocabulary and architecture are kept. Without it, a new model is built
     ///   over `vocabulary`.
     public static func train(train: ReaderCorpus, validation: ReaderCorpus, options: ReaderTrainingOptions,
                              vocabulary: Vocabulary, initial: Reader? = nil, directory: String, resume: Bool = false,
-                             observer: (any TrainingObserver)? = nil, metadata: [String: String] = [:]) throws -> (Reader, TrainingSummary) {
+                             observer: (any TrainingObserver)? = nil, metadata: [String: String] = [:],
+                             keepLast: Bool = false) throws -> (Reader, TrainingSummary) {
         let reader: Reader
         if let initial {
             let model = ReaderModel(config: initial.model.config, seed: options.train.seed)
@@ -204,9 +206,11 @@ extension Reader {
         let trainer = Trainer(task: task, config: options.train, directory: directory + "/training")
         trainer.observer = observer
         let summary = try trainer.run(train: examples, validation: ReaderTask.validationExamples(validation), resume: resume)
-        try Checkpoint.load(into: reader.model.store, from: summary.bestCheckpoint, config: reader.model.config.json)
+        try Checkpoint.load(into: reader.model.store, from: keepLast ? trainer.lastPath : summary.bestCheckpoint,
+                            config: reader.model.config.json)
         var meta = metadata
-        meta["korqa.reader.validation_f1"] = String(format: "%.2f", summary.bestMetric)
+        meta[keepLast ? "korqa.reader.training_sample_f1" : "korqa.reader.validation_f1"] =
+            String(format: "%.2f", keepLast ? summary.records.last?.validationMetric ?? 0 : summary.bestMetric)
         try reader.save(to: directory, metadata: meta)
         return (reader, summary)
     }

@@ -60,6 +60,8 @@ extension KorQA {
         @Option(help: "Syllables between window starts.") var stride = 256
         @Option(help: "Longest answer in syllables.") var maxAnswer = 30
         @Option(help: "Use at most this many questions of each --train file (quick trials).") var limit: Int?
+        @Flag(help: "Train on every --train question (no held-out articles): runs all --epochs, keeps the last epoch, and reports F1 on 500 training questions.")
+        var noHoldout = false
         @Option(help: "Threads (2 runs the two LSTM directions side by side).") var threads = 2
         @Flag(help: "Continue an interrupted run from its last checkpoints.") var resume = false
 
@@ -77,6 +79,7 @@ extension KorQA {
             guard dropout >= 0 && dropout < 1 else { throw ValidationError("--dropout must be in [0, 1).") }
             if pretrainCorpus != nil && initFrom != nil { throw ValidationError("use either --pretrain-corpus or --init-from, not both.") }
             if folds > 1 && dev != nil { throw ValidationError("--dev cannot be combined with --folds (each fold holds out its own validation articles).") }
+            if noHoldout && (dev != nil || folds > 1) { throw ValidationError("--no-holdout cannot be combined with --dev or --folds.") }
         }
 
         var options: ReaderTrainingOptions {
@@ -113,14 +116,20 @@ extension KorQA {
                 try crossValidate(datasets, initial: initial, vocabulary: vocabulary, display: display, metadata: metadata)
             } else {
                 var trainItems = datasets.flatMap(\.items), validation: [QAItem]
-                if let devSet { validation = devSet.items } else {
+                var runOptions = options
+                if let devSet { validation = devSet.items } else if noHoldout {
+                    // Every 1/500th question: a training-set F1, to watch fitting, not to choose.
+                    validation = trainItems.enumerated().filter { $0.offset % max(1, trainItems.count / 500) == 0 }.map(\.element)
+                    runOptions.train.patience = epochs
+                } else {
                     (trainItems, validation) = holdOut(datasets)
                 }
                 let trainCorpus = ReaderCorpus(trainItems), validationCorpus = ReaderCorpus(validation)
                 Diagnostics.note("training on \(trainCorpus.trainableCount) questions (\(trainCorpus.count - trainCorpus.trainableCount) without a usable answer skipped), validating on \(validationCorpus.count); output \(out)")
-                let (_, summary) = try Reader.train(train: trainCorpus, validation: validationCorpus, options: options, vocabulary: vocabulary,
-                                                    initial: initial, directory: out, resume: resume, observer: display, metadata: metadata)
-                report(summary, what: "validation")
+                let (_, summary) = try Reader.train(train: trainCorpus, validation: validationCorpus, options: runOptions, vocabulary: vocabulary,
+                                                    initial: initial, directory: out, resume: resume, observer: display, metadata: metadata,
+                                                    keepLast: noHoldout)
+                report(summary, what: noHoldout ? "training-sample" : "validation")
             }
             print(String(format: "done in %.0f s; reader written to %@", monotonicSeconds() - started, out))
         }

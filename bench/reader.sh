@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The MRC reader's speed: answer latency on 500-syllable contexts (one core, the issue's bar) and
+# batch reading speed (answers/s) over KorQuAD dev. Speed only: the shipped reader was trained on
+# KorQuAD dev, so its score there is not an accuracy; accuracy is the cross-validation in
+# resources/reader-korquad/README.md (reproduce with `make cv-reader`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${1:-../shared/data/korquad/KorQuAD_v1.0_dev.json}
+model=${2:-resources/reader-korquad}
+swift build -c release --product korqa >/dev/null
+.build/release/korqa bench reader "$data" --model "$model" --syllables 500 --threads 1 --seconds 10
+.build/release/korqa bench reader "$data" --model "$model" --syllables 500 --threads 2 --seconds 10
+for threads in 1 2; do
+  printf 'batch reading, %s thread(s): ' "$threads"
+  .build/release/korqa eval korquad "$data" --model "$model" --threads "$threads" --json
+done
