@@ -3,7 +3,7 @@ import Hangul
 import NeuralCore
 
 /// The architecture of an intent model (frozen when it is saved).
-public struct IntentModelConfig: Codable, Equatable, Sendable {
+public struct IntentModelConfig: ModelConfig {
     public var vocabularySize: Int
     public var labelCount: Int
     public var embeddingSize = 96
@@ -15,12 +15,6 @@ public struct IntentModelConfig: Codable, Equatable, Sendable {
     public init(vocabularySize: Int, labelCount: Int) {
         self.vocabularySize = vocabularySize
         self.labelCount = labelCount
-    }
-
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }
 }
 

@@ -3,7 +3,7 @@ import Hangul
 import NeuralCore
 
 /// The reader's architecture (frozen when saved).
-public struct ReaderConfig: Codable, Equatable, Sendable {
+public struct ReaderConfig: ModelConfig {
     public var vocabularySize: Int
     public var embeddingSize = 128
     public var hiddenSize = 128
@@ -12,12 +12,6 @@ public struct ReaderConfig: Codable, Equatable, Sendable {
     public var dropout: Float = 0.3
 
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
-
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
 }
 
 /// A DrQA-style extractive reader (Chen et al. 2017) over syllables.
