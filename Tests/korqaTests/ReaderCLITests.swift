@@ -112,3 +112,17 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         #expect(!FileManager.default.fileExists(atPath: d + "/m"))
     }
 }
+
+@Suite struct ShippedReaderTests {
+    /// The shipped reader (resources/reader-korquad) answers a plain factual question, and the
+    /// answer's offsets slice the passage as given.
+    @Test func shippedReaderAnswers() throws {
+        let passage = "지미 카터는 1924년 10월 1일 조지아주 플레인스에서 태어났다. 그는 미국 39대 대통령이다."
+        let r = try korqa(["read", "--context", passage, "지미 카터가 태어난 날은?", "--json"])
+        #expect(r.status == 0, "\(r.err)")
+        let object = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let best = (object["answers"] as! [[String: Any]])[0]
+        #expect(best["text"] as? String == "1924년 10월 1일")
+        #expect(best["start"] as? Int == 7 && best["end"] as? Int == 19)
+    }
+}

@@ -131,7 +131,8 @@ extension KorQA {
                                                     keepLast: noHoldout)
                 report(summary, what: noHoldout ? "training-sample" : "validation")
             }
-            print(String(format: "done in %.0f s; reader written to %@", monotonicSeconds() - started, out))
+            print(String(format: "done in %.0f s; %@", monotonicSeconds() - started,
+                         folds > 1 ? "fold readers in \(out)/fold-N, scores in \(out)/cv.json" : "reader written to \(out)"))
         }
 
         func load(_ path: String) throws -> SquadDataset {
