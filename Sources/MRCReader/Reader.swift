@@ -90,27 +90,30 @@ public final class Reader: @unchecked Sendable {
     /// tokenized once. `progress` receives the number of windows read so far and the total.
     public func predict(_ items: [(question: String, context: String)], top: Int = 1, batchSize: Int = 32,
                         progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> [[ReaderAnswer]] {
-        var contextIndex: [String: Int] = [:]
-        var contexts: [TokenizedText] = []
+        let corpus = ReaderCorpus(items.map { QAItem(id: "", question: $0.question, context: $0.context, answers: []) })
+        return answers(corpus, items: Array(corpus.items.indices), top: top, batchSize: batchSize, progress: progress)
+    }
+
+    /// The `top` answers to each of the corpus items `items` (in that order), best first: every
+    /// window of the item's context is read, and a span that overlapping windows both find is
+    /// kept once, with its best score.
+    func answers(_ corpus: ReaderCorpus, items: [Int], top: Int, batchSize: Int,
+                 progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> [[ReaderAnswer]] {
         var jobs: [Job] = []
-        for (i, item) in items.enumerated() {
-            let c: Int
-            if let known = contextIndex[item.context] { c = known } else {
-                c = contexts.count
-                contextIndex[item.context] = c
-                contexts.append(TokenizedText(item.context))
-            }
-            jobs += self.jobs(item: i, question: Self.questionTokens(item.question), context: c, tokenCount: contexts[c].tokens.count)
+        for (position, i) in items.enumerated() {
+            let item = corpus.items[i]
+            jobs += self.jobs(item: position, question: item.question, context: item.context,
+                              tokenCount: corpus.contexts[item.context].tokens.count)
         }
-        let spans = self.spans(jobs, contexts: contexts, top: top, batchSize: batchSize,
+        let spans = self.spans(jobs, contexts: corpus.contexts, top: top, batchSize: batchSize,
                                progress: progress.map { report in { report($0, jobs.count) } })
-        var perItem = [[(first: Int, last: Int, score: Float, context: Int)]](repeating: [], count: items.count)
-        for (job, found) in zip(jobs, spans) { perItem[job.item] += found.map { ($0.first, $0.last, $0.score, job.context) } }
-        return perItem.map { candidates in
-            // Overlapping windows find the same span twice: keep its best score once.
+        var perItem = [[(first: Int, last: Int, score: Float)]](repeating: [], count: items.count)
+        for (job, found) in zip(jobs, spans) { perItem[job.item] += found }
+        return zip(items, perItem).map { i, candidates in
+            let context = corpus.contexts[corpus.items[i].context]
             var seen = Set<[Int]>()
             return candidates.sorted { $0.score > $1.score }.filter { seen.insert([$0.first, $0.last]).inserted }.prefix(top).map { c in
-                let cut = contexts[c.context].text(first: c.first, last: c.last)
+                let cut = context.text(first: c.first, last: c.last)
                 return ReaderAnswer(text: cut.text, start: cut.start, end: cut.end, score: c.score)
             }
         }

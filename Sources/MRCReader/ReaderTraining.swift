@@ -148,22 +148,12 @@ final class ReaderTask: TrainingTask {
     /// EM and F1 (0–100) of the reader's best answer for the given items, by the official metric.
     static func score(_ reader: Reader, _ corpus: ReaderCorpus, items: [Int]) -> (exactMatch: Double, f1: Double) {
         guard !items.isEmpty else { return (0, 0) }
-        var jobs: [Reader.Job] = []
-        for i in items {
-            let item = corpus.items[i]
-            jobs += reader.jobs(item: i, question: item.question, context: item.context, tokenCount: corpus.contexts[item.context].tokens.count)
-        }
-        var best: [Int: (first: Int, last: Int, score: Float)] = [:]
-        for (job, spans) in zip(jobs, reader.spans(jobs, contexts: corpus.contexts, top: 1, batchSize: 64)) {
-            if let s = spans.first, s.score > best[job.item]?.score ?? -1 { best[job.item] = s }
-        }
         var em = 0.0, f1 = 0.0
-        for i in items {
-            guard let s = best[i] else { continue }
-            let item = corpus.items[i]
-            let text = corpus.contexts[item.context].text(first: s.first, last: s.last).text
-            em += item.golds.contains { KorQuADMetric.exactMatch(text, $0) } ? 1 : 0
-            f1 += item.golds.map { KorQuADMetric.f1(text, $0) }.max() ?? 0
+        for (i, answers) in zip(items, reader.answers(corpus, items: items, top: 1, batchSize: 64)) {
+            guard let text = answers.first?.text else { continue }
+            let golds = corpus.items[i].golds
+            em += golds.contains { KorQuADMetric.exactMatch(text, $0) } ? 1 : 0
+            f1 += golds.map { KorQuADMetric.f1(text, $0) }.max() ?? 0
         }
         return (100 * em / Double(items.count), 100 * f1 / Double(items.count))
     }
