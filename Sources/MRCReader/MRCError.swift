@@ -1,3 +1,5 @@
+import Foundation
+
 /// What can go wrong reading MRC data or predictions. Each case names the file and the JSON
 /// element (`data[3].paragraphs[2].qas[0]`) so the user can find the problem.
 public enum MRCError: Error, Equatable, Sendable {
@@ -20,5 +22,22 @@ extension MRCError: CustomStringConvertible {
         case .badModel(let path, let reason): return "reader model '\(path)': \(reason)"
         case .cannotTrain(let reason): return reason
         }
+    }
+}
+
+/// Reading the files MRC commands take (datasets, predictions, passages, corpora), with the
+/// reason a file cannot be read in the error.
+public enum MRCFile {
+    public static func data(_ path: String) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw MRCError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+        }
+        return data
+    }
+
+    /// The file as UTF-8 text; anything else is refused rather than guessed at.
+    public static func text(_ path: String) throws -> String {
+        guard let text = String(data: try data(path), encoding: .utf8) else { throw MRCError.cannotRead(path: path, reason: "not UTF-8 text") }
+        return text
     }
 }

@@ -47,9 +47,7 @@ public struct SquadDataset: Sendable {
     /// - Parameter stripBoldTags: remove TyDi's stray `<b>` / `</b>` from contexts and answers,
     ///   shifting answer offsets to match.
     public static func load(path: String, stripBoldTags: Bool = true) throws -> SquadDataset {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw MRCError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
-        }
+        let data = try MRCFile.data(path)
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
             throw MRCError.malformed(path: path, element: "", reason: "not valid JSON (\((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"))")

@@ -110,10 +110,7 @@ final class ChatSession {
         var text = argument, source = "the text given"
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            guard let data = FileManager.default.contents(atPath: path), let contents = String(data: data, encoding: .utf8) else {
-                return .say("cannot read \(path) as UTF-8 text")
-            }
-            text = contents
+            do { text = try MRCFile.text(path) } catch { return .say("\(error)") }
             source = path
         }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return .say("\(source) is empty") }

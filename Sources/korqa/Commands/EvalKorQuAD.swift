@@ -69,9 +69,7 @@ extension KorQA {
         }
 
         static func readPredictions(_ path: String) throws -> [String: String] {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw MRCError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
-            }
+            let data = try MRCFile.data(path)
             guard let object = try? JSONSerialization.jsonObject(with: data), let dict = object as? [String: Any] else {
                 throw MRCError.malformed(path: path, element: "", reason: "predictions must be a JSON object {\"question id\": \"answer text\"}")
             }

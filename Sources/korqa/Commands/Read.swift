@@ -34,7 +34,7 @@ extension KorQA {
 
         func run() throws {
             Parallelism.configure(threads: model.threads)
-            let passage = try context ?? Self.readPassage(contextFile!)
+            let passage = try context ?? MRCFile.text(contextFile!)
             let reader = try model.load()
             let answers = reader.answers(question: question, context: passage, top: top)
             if json {
@@ -47,16 +47,6 @@ extension KorQA {
                 print((answers.count > 1 ? "\(i + 1). " : "") + a.text)
                 print(String(format: "   (score %.2f · characters [%d, %d))", a.score, a.start, a.end))
             }
-        }
-
-        static func readPassage(_ path: String) throws -> String {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw MRCError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw MRCError.cannotRead(path: path, reason: "not UTF-8 text")
-            }
-            return text
         }
     }
 }

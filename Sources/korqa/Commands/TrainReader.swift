@@ -196,7 +196,7 @@ extension KorQA {
             var items: [QAItem] = []
             var skippedArticles = 0, readFiles = 0
             for file in files where items.count < pretrainQuestions {
-                guard let data = FileManager.default.contents(atPath: file) else { throw MRCError.cannotRead(path: file, reason: "unreadable") }
+                let data = try MRCFile.data(file)
                 readFiles += 1
                 for (a, article) in ClozeQuestions.wikiExtractorArticles(String(decoding: data, as: UTF8.self)).enumerated() {
                     if excludedTitles.contains(normalizedTitle(article.title)) { skippedArticles += 1; continue }
