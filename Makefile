@@ -46,19 +46,19 @@ bench-reader: release
 	bash bench/reader.sh
 
 # The reader's 5-fold cross-validation on KorQuAD dev by article (+ TyDi train in every fold),
-# after pre-training on synthetic questions from Korean Wikipedia. ~1 h on 2 cores.
+# after pre-training on synthetic questions from Korean Wikipedia. ~45 min on 2 cores.
 DATA ?= ../shared/data
 cv-reader: release
 	.build/release/korqa train reader --train $(DATA)/korquad/KorQuAD_v1.0_dev.json \
 	  --train $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json --pretrain-corpus $(DATA)/mrc/kowiki \
-	  --pretrain-questions 40000 --pretrain-epochs 1 --folds 5 --fold-file resources/korquad-dev-folds.tsv \
-	  --epochs 8 --patience 2 --seed 1 --out runs/cv $(if $(RESUME),--resume,)
+	  --pretrain-questions 100000 --pretrain-epochs 1 --pretrain-noise 0.5 --folds 5 --fold-file resources/korquad-dev-folds.tsv \
+	  --epochs 8 --patience 2 --average-decay 0.995 --seed 1 --out runs/cv $(if $(RESUME),--resume,)
 
 # The shipped reader: all of KorQuAD dev + TyDi train, from the cross-validation's pre-trained reader.
 reader: release
 	.build/release/korqa train reader --train $(DATA)/korquad/KorQuAD_v1.0_dev.json \
 	  --train $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json --init-from runs/cv/pretrain \
-	  --no-holdout --epochs $(READER_EPOCHS) --seed 1 --out runs/reader
+	  --no-holdout --epochs $(READER_EPOCHS) --average-decay 0.995 --seed 1 --out runs/reader
 
 clean:
 	swift package clean

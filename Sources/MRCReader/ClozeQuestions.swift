@@ -83,7 +83,13 @@ public enum ClozeQuestions {
     }
 
     /// Up to `perParagraph` questions about `paragraph`, ids `idPrefix`-0, -1, ….
-    public static func questions(paragraph: String, idPrefix: String, perParagraph: Int = 2,
+    ///
+    /// With probability `noise` a question is roughened the way people reword a sentence into a
+    /// question (Lewis et al. 2019's noisy cloze): the words far before the wh-word are cut, and
+    /// each remaining word except the wh-word's and the last is dropped with probability 0.15. A
+    /// verbatim copy teaches the reader only to find identical text; real questions share maybe
+    /// half their words with the passage.
+    public static func questions(paragraph: String, idPrefix: String, perParagraph: Int = 2, noise: Double = 0,
                                  random: inout SeededRandom) -> [QAItem] {
         let chars = Array(paragraph)
         // Sentence ranges: a sentence ends at "." followed by a space or the end.
@@ -102,8 +108,17 @@ public enum ClozeQuestions {
             guard !candidates.isEmpty else { continue }
             candidates.shuffle(using: &random)
             let c = candidates[0]
-            var question = String(chars[sentence.lowerBound..<c.start]) + c.wh + String(chars[c.replaceEnd..<(sentence.upperBound - 1)])
-            question = interrogative(question)
+            var before = String(chars[sentence.lowerBound..<c.start]).split(separator: " ").map(String.init)
+            var after = String(chars[c.replaceEnd..<(sentence.upperBound - 1)]).split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            if Double(random.uniform()) < noise {
+                before = Array(before.suffix(2 + Int(random.next() % 5)))
+                before = before.filter { _ in random.uniform() >= 0.15 }
+                if after.count > 2 {
+                    // after[0] is what is left of the wh-word's word (its particle); the last word carries the ending.
+                    after = [after[0]] + after[1..<(after.count - 1)].filter { _ in random.uniform() >= 0.15 } + [after[after.count - 1]]
+                }
+            }
+            let question = interrogative((before + [c.wh]).joined(separator: " ") + after.joined(separator: " "))
             let answer = String(chars[c.start..<c.end])
             // Offsets: KorQuAD counts code points, not Characters.
             let answerStart = String(chars[0..<c.start]).unicodeScalars.count

@@ -83,9 +83,23 @@ public enum SpanDecoder {
 ///    single syllables like 의, 는 are everywhere);
 /// 2. the syllable starts a word (a space or the window's start before it);
 /// 3. the syllable ends a word. Syllable tokens drop spaces, and Korean answers mostly start at
-///    a word's start and end before a particle, so the model needs to know where words are.
+///    a word's start and end before a particle, so the model needs to know where words are;
+/// 4. the syllable starts a particle or copula ending its word ("서울에서" → 에, "RDX라" → 라):
+///    where answers end, which word boundaries alone get wrong (a closed class, like DrQA's POS);
+/// 5. the share of the question's syllable bigrams that occur in this syllable's sentence;
+/// 6. this syllable's sentence shares the most question bigrams in the window. 5 and 6 point at
+///    the sentence the question paraphrases, which attention learns slowly from few examples.
 public enum ContextFeatures {
-    public static let count = 4
+    public static let count = 7
+
+    /// Particles and endings that follow a noun in the same word, as syllable strings.
+    static let particles: Set<String> = [
+        "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만", "나", "라", "고", "랑",
+        "에서", "에게", "으로", "까지", "부터", "이라", "라는", "라고", "이나", "에는", "에도", "로는", "로서", "로써",
+        "처럼", "보다", "께서", "한테", "이다", "였다", "이며", "이고", "인", "이란", "란", "와의", "과의", "에의",
+        "에서는", "에서도", "에서의", "으로는", "으로서", "으로써", "이라는", "이라고", "이었다", "에게는", "까지는",
+    ]
+    static let longestParticle = 3
 
     /// Row-major [window.count, count].
     public static func compute(window: ArraySlice<Token>, question: [String]) -> [Float] {
@@ -94,13 +108,49 @@ public enum ContextFeatures {
         for i in question.indices.dropFirst() { bigrams.insert(question[i - 1] + question[i]) }
         var values = [Float](repeating: 0, count: window.count * count)
         let first = window.startIndex, last = window.endIndex - 1
+        func startsWord(_ i: Int) -> Bool { i == first || window[i - 1].end < window[i].start }
+        func endsWord(_ i: Int) -> Bool { i == last || window[i + 1].start > window[i].end }
+        var wordStart = first
+        var sentenceStart = first
+        var sentences: [(range: Range<Int>, matched: Int)] = []
+        var sentenceBigrams = Set<String>()
         for (t, i) in window.indices.enumerated() {
             let token = window[i]
+            if startsWord(i) { wordStart = i }
             if asked.contains(token.text) { values[t * count] = 1 }
-            if (i > first && bigrams.contains(window[i - 1].text + token.text))
-                || (i < last && bigrams.contains(token.text + window[i + 1].text)) { values[t * count + 1] = 1 }
-            if i == first || window[i - 1].end < token.start { values[t * count + 2] = 1 }
-            if i == last || window[i + 1].start > token.end { values[t * count + 3] = 1 }
+            let matchesBefore = i > first && bigrams.contains(window[i - 1].text + token.text)
+            if matchesBefore { sentenceBigrams.insert(window[i - 1].text + token.text) }
+            if matchesBefore || (i < last && bigrams.contains(token.text + window[i + 1].text)) { values[t * count + 1] = 1 }
+            if startsWord(i) { values[t * count + 2] = 1 }
+            if endsWord(i) {
+                values[t * count + 3] = 1
+                // The particle: the longest suffix in the list that leaves a stem of ≥ 1 syllable
+                // (trailing punctuation aside: "서울이다." → 이).
+                var end = i
+                while end > wordStart, !(window[end].text.unicodeScalars.first?.properties.isAlphabetic ?? false) { end -= 1 }
+                for length in stride(from: min(longestParticle, end - wordStart), through: 1, by: -1) {
+                    let suffixStart = end - length + 1
+                    if particles.contains(window[suffixStart...end].lazy.map(\.text).joined()) {
+                        values[(suffixStart - first) * count + 4] = 1
+                        break
+                    }
+                }
+                // A sentence ends at ".", "?" or "!" that ends a word.
+                if [".", "?", "!"].contains(token.text) || i == last {
+                    sentences.append((sentenceStart..<(i + 1), sentenceBigrams.count))
+                    sentenceStart = i + 1
+                    sentenceBigrams = []
+                }
+            }
+        }
+        let best = sentences.map(\.matched).max() ?? 0
+        for sentence in sentences {
+            let share = bigrams.isEmpty ? 0 : Float(sentence.matched) / Float(bigrams.count)
+            let isBest: Float = best > 0 && sentence.matched == best ? 1 : 0
+            for i in sentence.range {
+                values[(i - first) * count + 5] = share
+                values[(i - first) * count + 6] = isBest
+            }
         }
         return values
     }

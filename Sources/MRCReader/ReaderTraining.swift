@@ -196,7 +196,7 @@ extension Reader {
         let trainer = Trainer(task: task, config: options.train, directory: directory + "/training")
         trainer.observer = observer
         let summary = try trainer.run(train: examples, validation: ReaderTask.validationExamples(validation), resume: resume)
-        try Checkpoint.load(into: reader.model.store, from: keepLast ? trainer.lastPath : summary.bestCheckpoint,
+        try Checkpoint.load(into: reader.model.store, from: keepLast ? summary.lastWeights : summary.bestCheckpoint,
                             config: reader.model.config.json)
         var meta = metadata
         meta[keepLast ? "korqa.reader.training_sample_f1" : "korqa.reader.validation_f1"] =

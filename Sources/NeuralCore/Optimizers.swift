@@ -130,3 +130,50 @@ public struct LearningRateSchedule: Sendable, Equatable {
         }
     }
 }
+
+/// An exponential moving average of the weights (Polyak averaging; the "shadow variables" of
+/// TensorFlow's ExponentialMovingAverage, used by BiDAF): after every optimizer step
+/// a ← d·a + (1 − d)·w with d = min(decay, (1 + n) / (10 + n)) after n updates, so the first
+/// steps do not keep the random initialization. Evaluating with the average instead of the last
+/// step's weights smooths out the noise of small-batch training on small data.
+public struct WeightAverage: Sendable {
+    public let decay: Float
+    public private(set) var updates = 0
+    public private(set) var average: [Float] = []
+
+    public init(decay: Float) {
+        precondition(decay >= 0 && decay < 1, "the average's decay must be in [0, 1)")
+        self.decay = decay
+    }
+
+    public mutating func update(_ store: ParameterStore) {
+        let w = store.values
+        if average.count != w.count { average = Array(w); updates = 0 }
+        let d = min(decay, Float(1 + updates) / Float(10 + updates))
+        updates += 1
+        average.withUnsafeMutableBufferPointer { a in
+            for i in 0..<w.count { a[i] = d * a[i] + (1 - d) * w[i] }
+        }
+    }
+
+    /// Runs `body` with the average in the store, then puts the training weights back.
+    public func withAverage<T>(in store: ParameterStore, _ body: () throws -> T) rethrows -> T {
+        guard average.count == store.count else { return try body() }
+        let training = Array(store.values)
+        _ = store.values.update(from: average)
+        store.markChanged()
+        defer {
+            _ = store.values.update(from: training)
+            store.markChanged()
+        }
+        return try body()
+    }
+
+    public var state: [String: [Float]] { average.isEmpty ? [:] : ["average.weights": average, "average.updates": [Float(updates)]] }
+
+    public mutating func restore(state: [String: [Float]]) {
+        guard let a = state["average.weights"], let n = state["average.updates"]?.first else { return }
+        average = a
+        updates = Int(n)
+    }
+}

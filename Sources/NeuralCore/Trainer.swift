@@ -11,12 +11,16 @@ public struct TrainConfig: Equatable, Sendable {
     /// Stop after this many epochs without a better validation metric.
     public var patience: Int
     public var seed: UInt64
+    /// Validate and keep an exponential moving average of the weights with this decay
+    /// (`WeightAverage`); nil keeps the last step's weights.
+    public var averageDecay: Float?
 
     public init(epochs: Int = 10, batchSize: Int = 32, learningRate: Float = 1e-3, warmupSteps: Int = 0,
-                decay: LearningRateSchedule.Decay = .linear, clipNorm: Float? = 5, patience: Int = 3, seed: UInt64 = 1) {
+                decay: LearningRateSchedule.Decay = .linear, clipNorm: Float? = 5, patience: Int = 3, seed: UInt64 = 1,
+                averageDecay: Float? = nil) {
         self.epochs = epochs; self.batchSize = batchSize; self.learningRate = learningRate
         self.warmupSteps = warmupSteps; self.decay = decay; self.clipNorm = clipNorm
-        self.patience = patience; self.seed = seed
+        self.patience = patience; self.seed = seed; self.averageDecay = averageDecay
     }
 }
 
@@ -76,6 +80,8 @@ public struct TrainingSummary: Sendable {
     public var bestMetric: Double
     public var stoppedEarly: Bool
     public var bestCheckpoint: String
+    /// The weights after the last epoch to use (the average when `averageDecay` is set).
+    public var lastWeights: String
 }
 
 /// Epochs of shuffled, length-bucketed batches with Adam, warm-up and decay, gradient clipping,
@@ -85,6 +91,8 @@ public struct TrainingSummary: Sendable {
 /// - `best.safetensors`: the weights with the best validation metric so far;
 /// - `last.safetensors`: weights, Adam state and trainer state after the last finished epoch
 ///   (what `resume` continues from);
+/// - `last-average.safetensors`: with `averageDecay`, the averaged weights after that epoch (the
+///   ones to use; validation and `best.safetensors` use the average too);
 /// - `metrics.jsonl`: one `EpochRecord` per epoch;
 /// - `learning-curve.svg`: training loss and validation metric per epoch.
 public final class Trainer<Task: TrainingTask> {
@@ -101,6 +109,7 @@ public final class Trainer<Task: TrainingTask> {
 
     public var bestPath: String { directory + "/best.safetensors" }
     public var lastPath: String { directory + "/last.safetensors" }
+    public var lastAveragePath: String { directory + "/last-average.safetensors" }
     public var metricsPath: String { directory + "/metrics.jsonl" }
     public var curvePath: String { directory + "/learning-curve.svg" }
 
@@ -110,6 +119,7 @@ public final class Trainer<Task: TrainingTask> {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var random = SeededRandom(seed: config.seed)
         var adam = Adam(learningRate: config.learningRate)
+        var average = config.averageDecay.map(WeightAverage.init(decay:))
         var records: [EpochRecord] = []
         var best = (epoch: 0, metric: -Double.infinity)
         var startEpoch = 1
@@ -117,6 +127,7 @@ public final class Trainer<Task: TrainingTask> {
         if resume, FileManager.default.fileExists(atPath: lastPath) {
             let loaded = try Checkpoint.load(into: task.store, from: lastPath, config: task.configJSON)
             try adam.restore(state: loaded.extra)
+            average?.restore(state: loaded.extra)
             let words = loaded.metadata["trainer.random"]?.split(separator: ",").compactMap { UInt64($0) } ?? []
             guard words.count == 4,
                   let epoch = loaded.metadata["trainer.epoch"].flatMap(Int.init),
@@ -151,6 +162,7 @@ public final class Trainer<Task: TrainingTask> {
                 let loss = task.lossAndGradients(batch, random: &random)
                 if let clip = config.clipNorm { task.store.clipGradients(maxNorm: clip) }
                 adam.update(task.store)
+                average?.update(task.store)
                 step += 1
                 lossSum += Double(loss) * Double(batch.count)
                 done += batch.count
@@ -159,13 +171,22 @@ public final class Trainer<Task: TrainingTask> {
                                                          runningLoss: lossSum / Double(done)))
             }
             let trainSeconds = Date().timeIntervalSince(started)
-            let metric = task.evaluate(validation)
-            let isBest = metric > best.metric
-            if isBest {
-                best = (epoch, metric)
-                try Checkpoint.save(task.store, to: bestPath, config: task.configJSON,
-                                    metadata: ["trainer.epoch": String(epoch), "trainer.metric": String(metric)])
+            // Validation and the kept weights use the average when there is one.
+            var metric = 0.0
+            var isBest = false
+            func validateAndKeep() throws {
+                metric = task.evaluate(validation)
+                isBest = metric > best.metric
+                if isBest {
+                    best = (epoch, metric)
+                    try Checkpoint.save(task.store, to: bestPath, config: task.configJSON,
+                                        metadata: ["trainer.epoch": String(epoch), "trainer.metric": String(metric)])
+                }
+                if average != nil {
+                    try Checkpoint.save(task.store, to: lastAveragePath, config: task.configJSON, metadata: ["trainer.epoch": String(epoch)])
+                }
             }
+            if let average { try average.withAverage(in: task.store, validateAndKeep) } else { try validateAndKeep() }
             let record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(done, 1)), validationMetric: metric,
                                      metricName: task.metricName, learningRate: Double(adam.learningRate),
                                      seconds: trainSeconds, examplesPerSecond: Double(done) / max(trainSeconds, 1e-9), isBest: isBest)
@@ -174,7 +195,7 @@ public final class Trainer<Task: TrainingTask> {
                                 metadata: ["trainer.epoch": String(epoch), "trainer.step": String(step),
                                            "trainer.best_epoch": String(best.epoch), "trainer.best_metric": String(best.metric),
                                            "trainer.random": random.stateWords.map(String.init).joined(separator: ",")],
-                                extra: adam.state)
+                                extra: adam.state.merging(average?.state ?? [:]) { a, _ in a })
             try Self.writeRecords(records, to: metricsPath)
             try LearningCurve.svg(records).write(toFile: curvePath, atomically: true, encoding: .utf8)
             observer?.epochFinished(record)
@@ -182,7 +203,8 @@ public final class Trainer<Task: TrainingTask> {
             epoch += 1
         }
         return TrainingSummary(records: records, bestEpoch: best.epoch, bestMetric: best.metric,
-                               stoppedEarly: stoppedEarly, bestCheckpoint: bestPath)
+                               stoppedEarly: stoppedEarly, bestCheckpoint: bestPath,
+                               lastWeights: average == nil ? lastPath : lastAveragePath)
     }
 
     static func writeRecords(_ records: [EpochRecord], to path: String) throws {

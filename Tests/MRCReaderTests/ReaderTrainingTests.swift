@@ -28,6 +28,23 @@ func capitalItems() -> [QAItem] {
         #expect(inner[2] == 1 && inner[F + 3] == 1)
     }
 
+    @Test func particlesAndTheQuestionsSentence() {
+        // 서 울 에 서 | 살 았 다 . | 인 구 는 | 많 다 .
+        let context = TokenizedText("서울에서 살았다. 인구는 많다.")
+        #expect(context.tokens.count == 14)
+        let f = ContextFeatures.compute(window: context.tokens[...], question: TokenizedText("인구").tokens.map(\.text))
+        let F = ContextFeatures.count
+        func feature(_ k: Int) -> [Float] { (0..<14).map { f[$0 * F + k] } }
+        // 에서 (the longest listed suffix) and 는 start particles; 다. ends a verb, not a noun.
+        #expect(feature(4) == [0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0])
+        // The second sentence holds the question's only bigram (인구); the first holds none.
+        #expect(feature(5) == [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1])
+        #expect(feature(6) == feature(5))
+        // A copula before the full stop: 서울이다. → 이.
+        let copula = ContextFeatures.compute(window: TokenizedText("수도는 서울이다.").tokens[...], question: [])
+        #expect((0..<8).map { copula[$0 * F + 4] } == [0, 0, 1, 0, 0, 1, 0, 0])
+    }
+
     @Test func paddedIDsKeepEveryChannel() {
         let vocabulary = Vocabulary(tokens: ["한", "국"])
         let a = SyllableIDs(["한", "국", "뷁"], vocabulary: vocabulary), b = SyllableIDs(["국"], vocabulary: vocabulary)
@@ -88,6 +105,27 @@ func capitalItems() -> [QAItem] {
         #expect(!texts.contains("1953년 미국"))
         let born = items.first { $0.answers[0].text == "1924년 10월 1일" }!
         #expect(born.question == "제임스 얼 카터 주니어는 언제 조지아주 플레인스에서 태어났는가?")
+    }
+
+    /// Reworded questions keep the wh-word and the ending, lose words, and still point at their answers.
+    @Test func noisyQuestionsAreShorterButStillPointAtTheirAnswers() {
+        let paragraph = ClozeQuestions.paragraphs(ClozeQuestions.wikiExtractorArticles(Self.wiki)[0].lines, minLength: 50)[0]
+        var plainRandom = SeededRandom(seed: 5), noisyRandom = SeededRandom(seed: 5)
+        var plainWords = 0, noisyWords = 0
+        for seed in 0..<30 {
+            let plain = ClozeQuestions.questions(paragraph: paragraph, idPrefix: "\(seed)", perParagraph: 3, random: &plainRandom)
+            let noisy = ClozeQuestions.questions(paragraph: paragraph, idPrefix: "\(seed)", perParagraph: 3, noise: 1, random: &noisyRandom)
+            plainWords += plain.map { $0.question.split(separator: " ").count }.reduce(0, +)
+            noisyWords += noisy.map { $0.question.split(separator: " ").count }.reduce(0, +)
+            for item in noisy {
+                let answer = item.answers[0]
+                let cut = String(String.UnicodeScalarView(Array(item.context.unicodeScalars)[answer.start..<(answer.start + answer.text.unicodeScalars.count)]))
+                #expect(cut == answer.text)
+                #expect(["언제", "몇 ", "무엇"].contains { item.question.contains($0) } && item.question.hasSuffix("?"), "\(item.question)")
+                #expect(!item.question.contains("  ") && !item.question.hasPrefix(" "), "\(item.question)")
+            }
+        }
+        #expect(plainWords > 0 && Double(noisyWords) < 0.9 * Double(plainWords), "\(noisyWords) vs \(plainWords) words")
     }
 
     @Test func statementsBecomeQuestions() {

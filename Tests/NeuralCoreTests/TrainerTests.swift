@@ -116,6 +116,53 @@ final class RecordingObserver: TrainingObserver {
         #expect(Array(resumed.store.values) == Array(straight.store.values))
     }
 
+    /// a ← d·a + (1 − d)·w with d = min(decay, (1 + n)/(10 + n)); `withAverage` swaps the average in
+    /// and puts the training weights back.
+    @Test func weightAverageFollowsItsFormulaAndSwapsBack() {
+        let store = ParameterStore()
+        let slot = store.add("w", shape: [2], initial: [0, 10])
+        var average = WeightAverage(decay: 0.5)
+        average.update(store)  // starts at w; d = 0.1: stays [0, 10]
+        store.value(slot)[0] = 4; store.value(slot)[1] = 2
+        average.update(store)  // d = min(0.5, 2/11) = 2/11
+        let d: Float = 2.0 / 11
+        #expect(average.average == [d * 0 + (1 - d) * 4, d * 10 + (1 - d) * 2])
+        let seen = average.withAverage(in: store) { Array(store.values) }
+        #expect(seen == average.average)
+        #expect(Array(store.values) == [4, 2])
+        var restored = WeightAverage(decay: 0.5)
+        restored.restore(state: average.state)
+        #expect(restored.average == average.average && restored.updates == 2)
+    }
+
+    /// With averaging, validation and best.safetensors use the averaged weights, the training
+    /// weights keep training, and a resumed run matches a straight one bit for bit.
+    @Test func trainsWithAnAverageAndResumesExactly() throws {
+        let train = ToyTaggingTask.examples(64, seed: 3), validation = ToyTaggingTask.examples(16, seed: 4)
+        func config(_ epochs: Int) -> TrainConfig {
+            TrainConfig(epochs: epochs, batchSize: 8, learningRate: 0.01, decay: .constant, patience: 99, seed: 7, averageDecay: 0.9)
+        }
+        let straight = ToyTaggingTask(seed: 2)
+        let straightDirectory = temporaryDirectory()
+        let summary = try Trainer(task: straight, config: config(4), directory: straightDirectory).run(train: train, validation: validation)
+        #expect(summary.lastWeights.hasSuffix("last-average.safetensors"))
+        let averaged = ToyTaggingTask(seed: 9), last = ToyTaggingTask(seed: 9)
+        try Checkpoint.load(into: averaged.store, from: summary.lastWeights, config: averaged.configJSON)
+        try Checkpoint.load(into: last.store, from: straightDirectory + "/last.safetensors", config: last.configJSON)
+        #expect(Array(last.store.values) == Array(straight.store.values))
+        #expect(Array(averaged.store.values) != Array(straight.store.values))
+        #expect(averaged.evaluate(validation) == summary.records.last!.validationMetric)
+
+        let directory = temporaryDirectory()
+        _ = try Trainer(task: ToyTaggingTask(seed: 2), config: config(2), directory: directory).run(train: train, validation: validation)
+        let resumed = ToyTaggingTask(seed: 123)
+        let resumedSummary = try Trainer(task: resumed, config: config(4), directory: directory).run(train: train, validation: validation, resume: true)
+        #expect(Array(resumed.store.values) == Array(straight.store.values))
+        let resumedAverage = ToyTaggingTask(seed: 9)
+        try Checkpoint.load(into: resumedAverage.store, from: resumedSummary.lastWeights, config: resumedAverage.configJSON)
+        #expect(Array(resumedAverage.store.values) == Array(averaged.store.values))
+    }
+
     @Test func lengthBucketsCoverEveryExampleOnce() {
         var random = SeededRandom(seed: 1)
         let lengths = (0..<1000).map { _ in Int(random.next() % 100) }

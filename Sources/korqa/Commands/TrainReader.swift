@@ -43,6 +43,7 @@ extension KorQA {
         @Option(help: "WikiExtractor text directory for synthetic-question pre-training.") var pretrainCorpus: String?
         @Option(help: "Synthetic questions to generate for pre-training.") var pretrainQuestions = 60_000
         @Option(help: "Pre-training epochs over the synthetic questions.") var pretrainEpochs = 2
+        @Option(help: "Share of synthetic questions reworded (distant words cut, 15% of words dropped), in [0, 1].") var pretrainNoise = 0.5
         @Option(help: "Start from this reader (e.g. OUT/pretrain of an earlier run) instead of random weights.") var initFrom: String?
         @Option(help: "Cross-validation folds over the first --train file (1 = no cross-validation).") var folds = 1
         @Option(help: "Fold assignment: lines index<TAB>fold<TAB>title, one per article of the first --train file.") var foldFile: String?
@@ -52,6 +53,8 @@ extension KorQA {
         @Option(help: "Peak learning rate (Adam, linear warm-up and decay).") var learningRate: Float = 2e-3
         @Option(help: "Epochs without a better validation F1 before stopping.") var patience = 3
         @Option(help: "Learning-rate warm-up steps (batches).") var warmupSteps = 300
+        @Option(help: "Validate and keep a moving average of the weights with this decay per step (e.g. 0.995; 0 = off).")
+        var averageDecay: Float = 0
         @Option(help: "Embedding size.") var embed = 128
         @Option(help: "LSTM hidden size per direction (96 answers a 500-syllable passage in < 10 ms on one core).") var hidden = 96
         @Option(help: "Context BiLSTM layers.") var layers = 2
@@ -76,7 +79,9 @@ extension KorQA {
             guard warmupSteps >= 0 else { throw ValidationError("--warmup-steps must not be negative.") }
             guard stride <= window else { throw ValidationError("--stride (\(stride)) must not exceed --window (\(window)).") }
             guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive.") }
+            guard averageDecay >= 0 && averageDecay < 1 else { throw ValidationError("--average-decay must be in [0, 1) (got \(averageDecay)).") }
             guard dropout >= 0 && dropout < 1 else { throw ValidationError("--dropout must be in [0, 1).") }
+            guard (0...1).contains(pretrainNoise) else { throw ValidationError("--pretrain-noise must be in [0, 1] (got \(pretrainNoise)).") }
             if pretrainCorpus != nil && initFrom != nil { throw ValidationError("use either --pretrain-corpus or --init-from, not both.") }
             if folds > 1 && dev != nil { throw ValidationError("--dev cannot be combined with --folds (each fold holds out its own validation articles).") }
             if noHoldout && (dev != nil || folds > 1) { throw ValidationError("--no-holdout cannot be combined with --dev or --folds.") }
@@ -87,7 +92,8 @@ extension KorQA {
             o.embeddingSize = embed; o.hiddenSize = hidden; o.contextLayers = layers; o.dropout = dropout
             o.settings.windowLength = window; o.settings.windowStride = stride; o.settings.maxAnswerLength = maxAnswer
             o.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: warmupSteps,
-                                  decay: .linear, clipNorm: 5, patience: patience, seed: seed)
+                                  decay: .linear, clipNorm: 5, patience: patience, seed: seed,
+                                  averageDecay: averageDecay > 0 ? averageDecay : nil)
             return o
         }
 
@@ -201,8 +207,9 @@ extension KorQA {
                 for (a, article) in ClozeQuestions.wikiExtractorArticles(String(decoding: data, as: UTF8.self)).enumerated() {
                     if excludedTitles.contains(normalizedTitle(article.title)) { skippedArticles += 1; continue }
                     // A few paragraphs per article, so the questions cover many topics.
-                    for (p, paragraph) in ClozeQuestions.paragraphs(article.lines).prefix(4).enumerated() where items.count < pretrainQuestions {
-                        items += ClozeQuestions.questions(paragraph: paragraph, idPrefix: "cloze-\(readFiles)-\(a)-\(p)", random: &random)
+                    for (p, paragraph) in ClozeQuestions.paragraphs(article.lines).prefix(8).enumerated() where items.count < pretrainQuestions {
+                        items += ClozeQuestions.questions(paragraph: paragraph, idPrefix: "cloze-\(readFiles)-\(a)-\(p)", noise: pretrainNoise,
+                                                          random: &random)
                     }
                 }
                 Diagnostics.progress("\rpre-training data: \(items.count) synthetic questions from \(readFiles) file(s)")
