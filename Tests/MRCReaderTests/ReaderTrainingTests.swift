@@ -154,7 +154,8 @@ func capitalItems() -> [QAItem] {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let options = Self.tinyOptions()
         let vocabulary = Reader.buildVocabulary(corpus.tokenTexts, options: options)
-        let (reader, summary) = try Reader.train(train: corpus, validation: corpus, options: options, vocabulary: vocabulary, directory: directory)
+        let (reader, summary) = try Reader.train(train: corpus, validation: corpus, options: options, vocabulary: vocabulary, directory: directory,
+                                                 keepLast: true)  // the best epoch is the first with F1 100, often still unsure
         #expect(summary.bestMetric > 99, "validation F1 \(summary.bestMetric)")
         #expect(FileManager.default.fileExists(atPath: directory + "/training/metrics.jsonl"))
         let loaded = try Reader.load(from: directory)
@@ -162,7 +163,7 @@ func capitalItems() -> [QAItem] {
         for item in items {
             let answer = loaded.answers(question: item.question, context: item.context, top: 3)
             #expect(answer[0].text == item.answers[0].text, "\(item.question): \(answer[0].text)")
-            #expect(answer[0].start == item.answers[0].start && answer[0].score > 0.5)
+            #expect(answer[0].start == item.answers[0].start && answer[0].score > 0.5, "score \(answer.map { ($0.text, $0.score) })")
             #expect(answer == reader.answers(question: item.question, context: item.context, top: 3))
             #expect(answer.count == 3 && answer[0].score >= answer[1].score && Set(answer.map { [$0.start, $0.end] }).count == 3)
             for a in answer {
