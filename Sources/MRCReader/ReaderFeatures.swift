@@ -92,13 +92,13 @@ public enum SpanDecoder {
 public enum ContextFeatures {
     public static let count = 7
 
-    /// Particles and endings that follow a noun in the same word, as syllable strings.
-    static let particles: Set<String> = [
-        "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만", "나", "라", "고", "랑",
-        "에서", "에게", "으로", "까지", "부터", "이라", "라는", "라고", "이나", "에는", "에도", "로는", "로서", "로써",
-        "처럼", "보다", "께서", "한테", "이다", "였다", "이며", "이고", "인", "이란", "란", "와의", "과의", "에의",
-        "에서는", "에서도", "에서의", "으로는", "으로서", "으로써", "이라는", "이라고", "이었다", "에게는", "까지는",
-    ]
+    /// Particles and endings that follow a noun in the same word, as syllable strings: the ones
+    /// synthetic questions strip from answers (`ClozeQuestions.particles`) and more.
+    static let particles = Set(ClozeQuestions.particles.map(\.0)).union([
+        "나", "라", "고", "랑", "이라", "라고", "이나", "에는", "에도", "로는", "로서", "로써", "처럼", "보다", "께서", "한테",
+        "였다", "이며", "이고", "인", "이란", "란", "와의", "과의", "에의", "에서도", "에서의", "으로서", "으로써", "이라고",
+        "이었다", "에게는", "까지는",
+    ])
     static let longestParticle = 3
 
     /// Row-major [window.count, count].
