@@ -8,10 +8,41 @@ public struct ReaderConfig: ModelConfig {
     public var embeddingSize = 128
     public var hiddenSize = 128
     public var contextLayers = 2
+    /// BiLSTM layers over the question-aware context [h; c2q; h∘c2q] (BiDAF's modeling layer);
+    /// 0 points straight from the context encoder, as DrQA does.
+    public var modelingLayers = 0
     public var alignSize = 128
     public var dropout: Float = 0.3
 
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
+
+    enum CodingKeys: String, CodingKey {
+        case vocabularySize, embeddingSize, hiddenSize, contextLayers, modelingLayers, alignSize, dropout
+    }
+
+    /// Readers saved before the modeling layer existed have no `modelingLayers` key: 0.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        vocabularySize = try c.decode(Int.self, forKey: .vocabularySize)
+        embeddingSize = try c.decode(Int.self, forKey: .embeddingSize)
+        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
+        contextLayers = try c.decode(Int.self, forKey: .contextLayers)
+        modelingLayers = try c.decodeIfPresent(Int.self, forKey: .modelingLayers) ?? 0
+        alignSize = try c.decode(Int.self, forKey: .alignSize)
+        dropout = try c.decode(Float.self, forKey: .dropout)
+    }
+
+    /// `modelingLayers` is written only when used, so older readers keep their exact config text.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(vocabularySize, forKey: .vocabularySize)
+        try c.encode(embeddingSize, forKey: .embeddingSize)
+        try c.encode(hiddenSize, forKey: .hiddenSize)
+        try c.encode(contextLayers, forKey: .contextLayers)
+        if modelingLayers > 0 { try c.encode(modelingLayers, forKey: .modelingLayers) }
+        try c.encode(alignSize, forKey: .alignSize)
+        try c.encode(dropout, forKey: .dropout)
+    }
 }
 
 /// A DrQA-style extractive reader (Chen et al. 2017) over syllables.
@@ -22,7 +53,12 @@ public struct ReaderConfig: ModelConfig {
 ///   aligned_i = Σ_j softmax_j(relu(W e(c_i)) · relu(W e(q_j))) e(q_j)      [B, T, D]
 ///   h = BiLSTM stack([e(c); aligned; features])  (F = ContextFeatures.count) [B, T, 2H]
 ///   u = BiLSTM(e(q)); q = Σ_j softmax_j(w · u_j) u_j                         [B, 2H]
-///   start_i = q W_s h_i,  end_i = q W_e h_i                                  [B, T]
+/// With modeling layers (BiDAF, Seo et al. 2017), the context is read again knowing the question
+/// in context, which a syllable's static aligned embedding cannot give:
+///   c2q_i = Σ_j softmax_j(h_i · u_j / √(2H)) u_j                             [B, T, 2H]
+///   m = BiLSTM stack([h; c2q; h∘c2q])                                        [B, T, 2H]
+/// and the pointers read m instead of h:
+///   start_i = q W_s m_i,  end_i = q W_e m_i                                  [B, T]
 public final class ReaderModel: @unchecked Sendable {
     public let config: ReaderConfig
     public let store = ParameterStore()
@@ -31,6 +67,7 @@ public final class ReaderModel: @unchecked Sendable {
     let contextEncoder: StackedBiLSTM
     let questionEncoder: StackedBiLSTM
     let questionAttention: Linear
+    let modelingEncoder: StackedBiLSTM?
     let startScorer, endScorer: BilinearAttention
     let dropout: Dropout
 
@@ -46,6 +83,10 @@ public final class ReaderModel: @unchecked Sendable {
         questionEncoder = StackedBiLSTM(store: store, name: "question", inputSize: D, hiddenSize: config.hiddenSize,
                                         layerCount: 1, dropout: 0, random: &r)
         questionAttention = Linear(store: store, name: "question.attention", inputSize: H2, outputSize: 1, random: &r)
+        modelingEncoder = config.modelingLayers > 0
+            ? StackedBiLSTM(store: store, name: "modeling", inputSize: 3 * H2, hiddenSize: config.hiddenSize,
+                            layerCount: config.modelingLayers, dropout: config.dropout, random: &r)
+            : nil
         startScorer = BilinearAttention(store: store, name: "start", querySize: H2, keySize: H2, random: &r)
         endScorer = BilinearAttention(store: store, name: "end", querySize: H2, keySize: H2, random: &r)
         dropout = Dropout(probability: config.dropout)
@@ -94,7 +135,16 @@ public final class ReaderModel: @unchecked Sendable {
         var u: Tensor  // [B, Q, 2H]
         var questionWeights: Tensor  // [B, Q]
         var q: Tensor  // [B, 2H]
+        var modeling: ModelingCache?
         var startCache, endCache: BilinearAttention.Cache
+    }
+
+    struct ModelingCache {
+        var weights: Tensor  // softmax_j(h_i · u_j / √(2H)), [B, T, Q]
+        var c2q: Tensor  // [B, T, 2H]
+        var dropMask: [Float]
+        var encoder: StackedBiLSTM.Cache
+        var m: Tensor  // [B, T, 2H]
     }
 
     /// Start and end scores [B, T] (padding not yet masked).
@@ -112,21 +162,36 @@ public final class ReaderModel: @unchecked Sendable {
         let (u, questionCache) = questionEncoder.forward(qe, mask: batch.question.mask, training: training, random: &random)
         let questionWeights = Softmax.masked(questionAttention(u.reshaped([B * Q, H2])).reshaped([B, Q]), mask: batch.question.mask)
         let q = Attention.weightedSum(weights: questionWeights, values: u)
-        let (start, startCache) = startScorer.forward(query: q, keys: h)
-        let (end, endCache) = endScorer.forward(query: q, keys: h)
+        var keys = h, modeling: ModelingCache?
+        if let modelingEncoder {
+            let scale = 1 / Float(H2).squareRoot()
+            var scores = Attention.pairwiseScores(h, u)
+            for i in 0..<scores.count { scores.data[i] *= scale }
+            let weights = Softmax.maskedLast(scores, keys: batch.question.mask)
+            let c2q = Attention.pairwiseWeightedSum(weights: weights, values: u)
+            var product = h
+            for i in 0..<product.count { product.data[i] *= c2q.data[i] }
+            let (input, dropMask) = dropout.forward(concatenateLast(concatenateLast(h, c2q), product), training: training, random: &random)
+            let (m, encoderCache) = modelingEncoder.forward(input, mask: batch.context.mask, training: training, random: &random)
+            keys = m
+            modeling = ModelingCache(weights: weights, c2q: c2q, dropMask: dropMask, encoder: encoderCache, m: m)
+        }
+        let (start, startCache) = startScorer.forward(query: q, keys: keys)
+        let (end, endCache) = endScorer.forward(query: q, keys: keys)
         return (start, end, Cache(contextEmbedding: ce, questionEmbedding: qe, contextDropMask: cdm, questionDropMask: qdm,
                                   projectedContext: pc, projectedQuestion: pq, alignWeights: alignWeights, contextInput: contextInput,
                                   contextCache: contextCache, h: h, questionCache: questionCache, u: u, questionWeights: questionWeights,
-                                  q: q, startCache: startCache, endCache: endCache))
+                                  q: q, modeling: modeling, startCache: startCache, endCache: endCache))
     }
 
     func backward(dStart: Tensor, dEnd: Tensor, batch: Batch, cache c: Cache) {
         let B = batch.context.mask.batchSize, T = batch.context.mask.maxLength, Q = batch.question.mask.maxLength
         let D = config.embeddingSize, A = config.alignSize, H2 = 2 * config.hiddenSize
-        let (dq1, dh1) = startScorer.backward(dStart, query: c.q, keys: c.h, cache: c.startCache)
-        let (dq2, dh2) = endScorer.backward(dEnd, query: c.q, keys: c.h, cache: c.endCache)
-        var dh = dh1, dq = dq1
-        for i in 0..<dh.count { dh.data[i] += dh2.data[i] }
+        let keys = c.modeling?.m ?? c.h
+        let (dq1, dKeys1) = startScorer.backward(dStart, query: c.q, keys: keys, cache: c.startCache)
+        let (dq2, dKeys2) = endScorer.backward(dEnd, query: c.q, keys: keys, cache: c.endCache)
+        var dKeys = dKeys1, dq = dq1
+        for i in 0..<dKeys.count { dKeys.data[i] += dKeys2.data[i] }
         for i in 0..<dq.count { dq.data[i] += dq2.data[i] }
         // Question side.
         let (dQuestionWeights, du1) = Attention.weightedSumBackward(dq, weights: c.questionWeights, values: c.u)
@@ -134,6 +199,25 @@ public final class ReaderModel: @unchecked Sendable {
         let du2 = questionAttention.backward(dScoresQ, input: c.u.reshaped([B * Q, H2])).reshaped([B, Q, H2])
         var du = du1
         for i in 0..<du.count { du.data[i] += du2.data[i] }
+        // Modeling layer: back through [h; c2q; h∘c2q] to h and u.
+        var dh = dKeys
+        if let modelingEncoder, let mc = c.modeling {
+            let dInput = dropout.backward(modelingEncoder.backward(dKeys, cache: mc.encoder), mask: mc.dropMask)
+            let (dhc, dProduct) = splitLast(dInput, 2 * H2)
+            var (dhDirect, dc2q) = splitLast(dhc, H2)
+            for i in 0..<dhDirect.count {
+                dhDirect.data[i] += dProduct.data[i] * mc.c2q.data[i]
+                dc2q.data[i] += dProduct.data[i] * c.h.data[i]
+            }
+            let (dWeights, duValues) = Attention.pairwiseWeightedSumBackward(dc2q, weights: mc.weights, values: c.u)
+            var dScores = Softmax.backward(dWeights, output: mc.weights)
+            let scale = 1 / Float(H2).squareRoot()
+            for i in 0..<dScores.count { dScores.data[i] *= scale }
+            let (dhScores, duScores) = Attention.pairwiseScoresBackward(dScores, x: c.h, y: c.u)
+            for i in 0..<dhDirect.count { dhDirect.data[i] += dhScores.data[i] }
+            for i in 0..<du.count { du.data[i] += duValues.data[i] + duScores.data[i] }
+            dh = dhDirect
+        }
         var dqe = questionEncoder.backward(du, cache: c.questionCache)
         // Context side.
         let dContextInput = contextEncoder.backward(dh, cache: c.contextCache)

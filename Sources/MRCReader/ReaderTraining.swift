@@ -82,6 +82,8 @@ public struct ReaderTrainingOptions: Sendable {
     /// 96 keeps a 500-syllable answer under 10 ms on one core (128: ~13 ms).
     public var hiddenSize = 96
     public var contextLayers = 2
+    /// BiDAF modeling layers over the question-aware context (0: DrQA's direct pointers).
+    public var modelingLayers = 0
     public var alignSize = 128
     public var dropout: Float = 0.3
     public var settings = ReaderSettings()
@@ -184,7 +186,7 @@ extension Reader {
         } else {
             var config = ReaderConfig(vocabularySize: vocabulary.count)
             config.embeddingSize = options.embeddingSize; config.hiddenSize = options.hiddenSize
-            config.contextLayers = options.contextLayers; config.alignSize = options.alignSize; config.dropout = options.dropout
+            config.contextLayers = options.contextLayers; config.modelingLayers = options.modelingLayers; config.alignSize = options.alignSize; config.dropout = options.dropout
             reader = Reader(model: ReaderModel(config: config, seed: options.train.seed), vocabulary: vocabulary, settings: options.settings)
         }
         let examples = ReaderTask.trainingExamples(train, settings: options.settings)

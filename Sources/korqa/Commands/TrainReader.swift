@@ -58,6 +58,8 @@ extension KorQA {
         @Option(help: "Embedding size.") var embed = 128
         @Option(help: "LSTM hidden size per direction (96 answers a 500-syllable passage in < 10 ms on one core).") var hidden = 96
         @Option(help: "Context BiLSTM layers.") var layers = 2
+        @Option(help: "Modeling BiLSTM layers over the question-aware context (BiDAF); 0 = point from the context layers (DrQA).")
+        var modelingLayers = 0
         @Option(help: "Dropout probability.") var dropout: Float = 0.3
         @Option(help: "Syllables per context window.") var window = 512
         @Option(help: "Syllables between window starts.") var stride = 256
@@ -76,6 +78,7 @@ extension KorQA {
                                   ("--pretrain-epochs", pretrainEpochs), ("--pretrain-questions", pretrainQuestions)] where value < 1 {
                 throw ValidationError("\(name) must be at least 1 (got \(value)).")
             }
+            guard modelingLayers >= 0 else { throw ValidationError("--modeling-layers must not be negative (got \(modelingLayers)).") }
             guard warmupSteps >= 0 else { throw ValidationError("--warmup-steps must not be negative.") }
             guard stride <= window else { throw ValidationError("--stride (\(stride)) must not exceed --window (\(window)).") }
             guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive.") }
@@ -89,7 +92,7 @@ extension KorQA {
 
         var options: ReaderTrainingOptions {
             var o = ReaderTrainingOptions()
-            o.embeddingSize = embed; o.hiddenSize = hidden; o.contextLayers = layers; o.dropout = dropout
+            o.embeddingSize = embed; o.hiddenSize = hidden; o.contextLayers = layers; o.modelingLayers = modelingLayers; o.dropout = dropout
             o.settings.windowLength = window; o.settings.windowStride = stride; o.settings.maxAnswerLength = maxAnswer
             o.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: warmupSteps,
                                   decay: .linear, clipNorm: 5, patience: patience, seed: seed,
