@@ -80,6 +80,8 @@ public enum ClozeQuestions {
     struct Candidate {
         var start: Int, end: Int, replaceEnd: Int
         var wh: String
+        /// The wh-word without the particle `wh` carries ("무엇을" → "무엇"), for wh-last questions.
+        var bareWh: String
     }
 
     /// Up to `perParagraph` questions about `paragraph`, ids `idPrefix`-0, -1, ….
@@ -89,8 +91,13 @@ public enum ClozeQuestions {
     /// each remaining word except the wh-word's and the last is dropped with probability 0.15. A
     /// verbatim copy teaches the reader only to find identical text; real questions share maybe
     /// half their words with the passage.
+    ///
+    /// With probability `whLast` the wh-word moves to the end, behind the sentence's verb made a
+    /// modifier, the way most real questions ask ("…역임했던 것은 언제인가?", "…하는 것은
+    /// 무엇인가?"): the answer's place in the passage then no longer mirrors the wh-word's place
+    /// in the question.
     public static func questions(paragraph: String, idPrefix: String, perParagraph: Int = 2, noise: Double = 0,
-                                 random: inout SeededRandom) -> [QAItem] {
+                                 whLast: Double = 0, random: inout SeededRandom) -> [QAItem] {
         let chars = Array(paragraph)
         // Sentence ranges: a sentence ends at "." followed by a space or the end.
         var sentences: [Range<Int>] = []
@@ -118,7 +125,12 @@ public enum ClozeQuestions {
                     after = [after[0]] + after[1..<(after.count - 1)].filter { _ in random.uniform() >= 0.15 } + [after[after.count - 1]]
                 }
             }
-            let question = interrogative((before + [c.wh]).joined(separator: " ") + after.joined(separator: " "))
+            var question = interrogative((before + [c.wh]).joined(separator: " ") + after.joined(separator: " "))
+            // after[0] is the wh-word's particle (or ""), which the wh-last form drops.
+            if Double(random.uniform()) < whLast, after.count >= 2, let verb = adnominal(after[after.count - 1]) {
+                let words = (before + after[1..<(after.count - 1)] + [verb]).filter { !$0.isEmpty }
+                question = (words + ["것은", c.bareWh + "인가?"]).joined(separator: " ")
+            }
             let answer = String(chars[c.start..<c.end])
             // Offsets: KorQuAD counts code points, not Characters.
             let answerStart = String(chars[0..<c.start]).unicodeScalars.count
@@ -170,7 +182,7 @@ public enum ClozeQuestions {
                 }
             }
             let wh = dateCounters.contains(counter) ? "언제" : counter == "%" ? "몇 %" : "몇 \(counter)"
-            result.append(Candidate(start: word.lowerBound, end: end, replaceEnd: end, wh: wh))
+            result.append(Candidate(start: word.lowerBound, end: end, replaceEnd: end, wh: wh, bareWh: wh))
             w = last + 1
         }
         return result
@@ -189,9 +201,28 @@ public enum ClozeQuestions {
             guard let last = stem.last, !verbEndings.contains(last) else { continue }
             guard paragraph.components(separatedBy: stem).count - 1 >= 2 else { continue }
             result.append(Candidate(start: word.lowerBound, end: word.upperBound - particle.count, replaceEnd: word.upperBound,
-                                    wh: "무엇" + afterWh))
+                                    wh: "무엇" + afterWh, bareWh: "무엇"))
         }
         return result
+    }
+
+    /// A sentence-final verb as a modifier of 것: "대통령이다" → "대통령인", "태어났다" →
+    /// "태어났던", "낙선한다" → "낙선하는", "없다" → "없는"; nil for other endings (adjectives such
+    /// as "크다" need rules this does not have).
+    static func adnominal(_ verb: String) -> String? {
+        var s = verb
+        if s.hasSuffix("이다") { return String(s.dropLast(2)) + "인" }
+        guard s.hasSuffix("다"), s.count >= 2 else { return nil }
+        s.removeLast()
+        guard let last = s.last, isHangulSyllable(last), let scalar = last.unicodeScalars.first else { return nil }
+        if last == "없" || last == "있" { return s + "는" }
+        switch (scalar.value - 0xAC00) % 28 {
+        case 20: return s + "던"  // final ㅆ: the past tense
+        case 4:  // final ㄴ: the present tense, 한다 → 하는
+            s.removeLast()
+            return s + String(Character(Unicode.Scalar(scalar.value - 4)!)) + "는"
+        default: return nil
+        }
     }
 
     /// "…이다" → "…인가?", "…했다" → "…했는가?", "…한다" → "…하는가?" (the present tense's ㄴ

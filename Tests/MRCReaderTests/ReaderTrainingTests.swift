@@ -128,6 +128,40 @@ func capitalItems() -> [QAItem] {
         #expect(plainWords > 0 && Double(noisyWords) < 0.9 * Double(plainWords), "\(noisyWords) vs \(plainWords) words")
     }
 
+    /// Wh-last questions end in "것은 <wh>인가?", lose the wh-word's particle, and still point at
+    /// their answers.
+    @Test func whLastQuestionsEndInTheWhWord() {
+        let paragraphs = ClozeQuestions.paragraphs(ClozeQuestions.wikiExtractorArticles(Self.wiki)[0].lines, minLength: 50)
+        var random = SeededRandom(seed: 7)
+        var items: [QAItem] = []
+        for seed in 0..<20 {
+            for (p, paragraph) in paragraphs.enumerated() {
+                items += ClozeQuestions.questions(paragraph: paragraph, idPrefix: "\(seed)-\(p)", perParagraph: 3, whLast: 1, random: &random)
+            }
+        }
+        let reordered = items.filter { $0.question.contains(" 것은 ") }
+        #expect(reordered.count > items.count / 2, "\(reordered.count) of \(items.count)")
+        for item in reordered {
+            let answer = item.answers[0]
+            let cut = String(String.UnicodeScalarView(Array(item.context.unicodeScalars)[answer.start..<(answer.start + answer.text.unicodeScalars.count)]))
+            #expect(cut == answer.text)
+            #expect(["언제인가?", "무엇인가?"].contains { item.question.hasSuffix("것은 " + $0) } || item.question.contains("것은 몇 "), "\(item.question)")
+            #expect(!item.question.contains("  ") && !item.question.contains("언제에"), "\(item.question)")
+        }
+        let born = reordered.first { $0.answers[0].text == "1924년 10월 1일" }
+        #expect(born?.question == "제임스 얼 카터 주니어는 조지아주 플레인스에서 태어났던 것은 언제인가?", "\(born?.question ?? "none")")
+    }
+
+    @Test func verbsBecomeModifiers() {
+        #expect(ClozeQuestions.adnominal("대통령이다") == "대통령인")
+        #expect(ClozeQuestions.adnominal("태어났다") == "태어났던")
+        #expect(ClozeQuestions.adnominal("낙선한다") == "낙선하는")
+        #expect(ClozeQuestions.adnominal("없다") == "없는")
+        #expect(ClozeQuestions.adnominal("크다") == nil)
+        #expect(ClozeQuestions.adnominal("다") == nil)
+        #expect(ClozeQuestions.adnominal("1953년") == nil)
+    }
+
     @Test func statementsBecomeQuestions() {
         #expect(ClozeQuestions.interrogative("그는 39대 대통령이다") == "그는 39대 대통령인가?")
         #expect(ClozeQuestions.interrogative("그는 선거에서 낙선한다") == "그는 선거에서 낙선하는가?")

@@ -44,6 +44,7 @@ extension KorQA {
         @Option(help: "Synthetic questions to generate for pre-training.") var pretrainQuestions = 60_000
         @Option(help: "Pre-training epochs over the synthetic questions.") var pretrainEpochs = 2
         @Option(help: "Share of synthetic questions reworded (distant words cut, 15% of words dropped), in [0, 1].") var pretrainNoise = 0.5
+        @Option(help: "Share of synthetic questions asked wh-word last (\"…태어났던 것은 언제인가?\"), in [0, 1].") var pretrainWhLast = 0.0
         @Option(help: "Start from this reader (e.g. OUT/pretrain of an earlier run) instead of random weights.") var initFrom: String?
         @Option(help: "Cross-validation folds over the first --train file (1 = no cross-validation).") var folds = 1
         @Option(help: "Fold assignment: lines index<TAB>fold<TAB>title, one per article of the first --train file.") var foldFile: String?
@@ -85,6 +86,7 @@ extension KorQA {
             guard averageDecay >= 0 && averageDecay < 1 else { throw ValidationError("--average-decay must be in [0, 1) (got \(averageDecay)).") }
             guard dropout >= 0 && dropout < 1 else { throw ValidationError("--dropout must be in [0, 1).") }
             guard (0...1).contains(pretrainNoise) else { throw ValidationError("--pretrain-noise must be in [0, 1] (got \(pretrainNoise)).") }
+            guard (0...1).contains(pretrainWhLast) else { throw ValidationError("--pretrain-wh-last must be in [0, 1] (got \(pretrainWhLast)).") }
             if pretrainCorpus != nil && initFrom != nil { throw ValidationError("use either --pretrain-corpus or --init-from, not both.") }
             if folds > 1 && dev != nil { throw ValidationError("--dev cannot be combined with --folds (each fold holds out its own validation articles).") }
             if noHoldout && (dev != nil || folds > 1) { throw ValidationError("--no-holdout cannot be combined with --dev or --folds.") }
@@ -211,7 +213,7 @@ extension KorQA {
                     if excludedTitles.contains(normalizedTitle(article.title)) { skippedArticles += 1; continue }
                     // A few paragraphs per article, so the questions cover many topics.
                     for (p, paragraph) in ClozeQuestions.paragraphs(article.lines).prefix(8).enumerated() where items.count < pretrainQuestions {
-                        items += ClozeQuestions.questions(paragraph: paragraph, idPrefix: "cloze-\(readFiles)-\(a)-\(p)", noise: pretrainNoise,
+                        items += ClozeQuestions.questions(paragraph: paragraph, idPrefix: "cloze-\(readFiles)-\(a)-\(p)", noise: pretrainNoise, whLast: pretrainWhLast,
                                                           random: &random)
                     }
                 }
