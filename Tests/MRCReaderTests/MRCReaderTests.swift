@@ -209,6 +209,18 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
         return (batch, spans, contexts)
     }
 
+    /// Readers saved before `modelingLayers` existed load as DrQA readers, with the same config text.
+    @Test func configsWithoutModelingLayersStillLoad() throws {
+        let old = #"{"alignSize":128,"contextLayers":2,"dropout":0.3,"embeddingSize":128,"hiddenSize":96,"vocabularySize":10}"#
+        let config = try JSONDecoder().decode(ReaderConfig.self, from: Data(old.utf8))
+        #expect(config.modelingLayers == 0 && config.hiddenSize == 96)
+        #expect(config.json == old)
+        var bidaf = config
+        bidaf.modelingLayers = 1
+        #expect(bidaf.json.contains(#""modelingLayers":1"#))
+        #expect(try JSONDecoder().decode(ReaderConfig.self, from: Data(bidaf.json.utf8)) == bidaf)
+    }
+
     @Test(arguments: [0, 1]) func gradientOfTheWholeReader(modelingLayers: Int) {
         let items = Array(Self.examples().prefix(3))
         let vocabulary = Vocabulary.build(from: items.flatMap { TokenizedText($0.context + $0.question).tokens.map(\.text) })
