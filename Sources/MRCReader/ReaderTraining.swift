@@ -87,6 +87,10 @@ public struct ReaderTrainingOptions: Sendable {
     public var alignSize = 128
     public var dropout: Float = 0.3
     public var settings = ReaderSettings()
+    /// Training examples are windows of at most this many syllables around the answer (and
+    /// `trainingWindowStride` apart): shorter than reading windows, so batches stay cheap.
+    public var trainingWindowLength = 512
+    public var trainingWindowStride = 256
     /// Vocabulary: syllables seen at least this often, at most `maxVocabulary` entries.
     public var minCount = 2
     public var maxVocabulary = 10_000
@@ -116,11 +120,11 @@ final class ReaderTask: TrainingTask {
     }
 
     /// One example per trainable item: the window that holds the answer most centrally.
-    static func trainingExamples(_ corpus: ReaderCorpus, settings: ReaderSettings) -> [ReaderExample] {
+    static func trainingExamples(_ corpus: ReaderCorpus, windowLength: Int, stride: Int) -> [ReaderExample] {
         corpus.items.enumerated().compactMap { i, item in
             guard let span = item.span else { return nil }
             let n = corpus.contexts[item.context].tokens.count
-            let windows = ContextWindows.windows(tokenCount: n, length: settings.windowLength, stride: settings.windowStride)
+            let windows = ContextWindows.windows(tokenCount: n, length: windowLength, stride: stride)
             let center = (span.lowerBound + span.upperBound) / 2
             guard let window = windows.filter({ $0.contains(span.lowerBound) && $0.contains(span.upperBound) })
                 .min(by: { abs(($0.lowerBound + $0.upperBound) / 2 - center) < abs(($1.lowerBound + $1.upperBound) / 2 - center) })
@@ -189,7 +193,7 @@ extension Reader {
             config.contextLayers = options.contextLayers; config.modelingLayers = options.modelingLayers; config.alignSize = options.alignSize; config.dropout = options.dropout
             reader = Reader(model: ReaderModel(config: config, seed: options.train.seed), vocabulary: vocabulary, settings: options.settings)
         }
-        let examples = ReaderTask.trainingExamples(train, settings: options.settings)
+        let examples = ReaderTask.trainingExamples(train, windowLength: options.trainingWindowLength, stride: options.trainingWindowStride)
         guard !examples.isEmpty else {
             throw MRCError.cannotTrain(reason: "none of the \(train.count) training questions has an answer that lines up with its context")
         }

@@ -57,6 +57,11 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         #expect(evaluated.status == 0, "\(evaluated.err)")
         let score = try JSONSerialization.jsonObject(with: Data(evaluated.out.utf8)) as! [String: Any]
         #expect(score["count"] as? Int == 8 && (score["f1"] as! Double) > 90 && (score["answers_per_s"] as! Double) > 0)
+        // Reading in windows shorter than the passages (overlapping, stride half the window).
+        let windowed = try korqa(["eval", "korquad", main, "--model", model, "--window", "12", "--json"])
+        #expect(windowed.status == 0, "\(windowed.err)")
+        let windowedScore = try JSONSerialization.jsonObject(with: Data(windowed.out.utf8)) as! [String: Any]
+        #expect(windowedScore["count"] as? Int == 8)
         let rescored = try korqa(["eval", "korquad", main, "--predictions", predictions, "--json"])
         let again = try JSONSerialization.jsonObject(with: Data(rescored.out.utf8)) as! [String: Any]
         #expect(again["f1"] as? Double == score["f1"] as? Double && again["exact_match"] as? Double == score["exact_match"] as? Double)
@@ -102,6 +107,8 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         #expect(noModel.status != 0 && noModel.err.contains("korqa train reader"))
         let both = try korqa(["read", "--context", "가", "--context-file", "/x", "질문"])
         #expect(both.status != 0 && both.err.contains("exactly one of --context"))
+        let tinyWindow = try korqa(["read", "--window", "1", "--context", "가나다", "질문"])
+        #expect(tinyWindow.status != 0 && tinyWindow.err.contains("--window must be at least 2"))
         let noTrain = try korqa(["train", "reader"])
         #expect(noTrain.status != 0 && noTrain.err.contains("--train"))
         let d = scratchDirectory()

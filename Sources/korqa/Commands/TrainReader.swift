@@ -62,8 +62,9 @@ extension KorQA {
         @Option(help: "Modeling BiLSTM layers over the question-aware context (BiDAF); 0 = point from the context layers (DrQA).")
         var modelingLayers = 0
         @Option(help: "Dropout probability.") var dropout: Float = 0.3
-        @Option(help: "Syllables per context window.") var window = 512
-        @Option(help: "Syllables between window starts.") var stride = 256
+        @Option(help: "Syllables per training window (the one around each answer).") var window = 512
+        @Option(help: "Syllables between training window starts.") var stride = 256
+        @Option(help: "Syllables per window when reading (validation, and the saved reader's default; the stride is half).") var readWindow = 1024
         @Option(help: "Longest answer in syllables.") var maxAnswer = 30
         @Option(help: "Use at most this many questions of each --train file (quick trials).") var limit: Int?
         @Flag(help: "Train on every --train question (no held-out articles): runs all --epochs, keeps the last epoch, and reports F1 on 500 training questions.")
@@ -75,7 +76,7 @@ extension KorQA {
             guard !train.isEmpty else { throw ValidationError("give at least one --train FILE.") }
             for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--patience", patience), ("--embed", embed),
                                   ("--hidden", hidden), ("--layers", layers), ("--threads", threads), ("--folds", folds),
-                                  ("--window", window), ("--stride", stride), ("--max-answer", maxAnswer),
+                                  ("--window", window), ("--stride", stride), ("--read-window", readWindow), ("--max-answer", maxAnswer),
                                   ("--pretrain-epochs", pretrainEpochs), ("--pretrain-questions", pretrainQuestions)] where value < 1 {
                 throw ValidationError("\(name) must be at least 1 (got \(value)).")
             }
@@ -95,7 +96,8 @@ extension KorQA {
         var options: ReaderTrainingOptions {
             var o = ReaderTrainingOptions()
             o.embeddingSize = embed; o.hiddenSize = hidden; o.contextLayers = layers; o.modelingLayers = modelingLayers; o.dropout = dropout
-            o.settings.windowLength = window; o.settings.windowStride = stride; o.settings.maxAnswerLength = maxAnswer
+            o.trainingWindowLength = window; o.trainingWindowStride = stride
+            o.settings.windowLength = readWindow; o.settings.windowStride = max(1, readWindow / 2); o.settings.maxAnswerLength = maxAnswer
             o.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: warmupSteps,
                                   decay: .linear, clipNorm: 5, patience: patience, seed: seed,
                                   averageDecay: averageDecay > 0 ? averageDecay : nil)

@@ -12,7 +12,21 @@ struct ReaderModelOptions: ParsableArguments {
 
     @Option(help: "Threads (2 runs the two LSTM directions side by side).") var threads = 1
 
-    func load() throws -> Reader { try Self.load(path) }
+    @Option(help: ArgumentHelp("Read contexts in windows of this many syllables instead of the reader's own (longer windows see more of a long passage at once; the stride becomes half the window).", valueName: "N"))
+    var window: Int?
+
+    func validate() throws {
+        if let window, window < 2 { throw ValidationError("--window must be at least 2 syllables (got \(window)).") }
+    }
+
+    func load() throws -> Reader {
+        let reader = try Self.load(path)
+        if let window {
+            reader.settings.windowLength = window
+            reader.settings.windowStride = window / 2
+        }
+        return reader
+    }
 
     /// A reader directory, or the shipped one for "default".
     static func load(_ path: String) throws -> Reader {
