@@ -80,17 +80,23 @@ func capitalItems() -> [QAItem] {
         #expect(paragraphs.count == 2 && paragraphs[0].hasPrefix("제임스") && paragraphs[1].hasPrefix("1953년"))
     }
 
+    /// 20 rounds of up to 3 questions on each paragraph of the sample article.
+    static func clozeItems(seed: UInt64, whLast: Double = 0) -> [QAItem] {
+        let paragraphs = ClozeQuestions.paragraphs(ClozeQuestions.wikiExtractorArticles(wiki)[0].lines, minLength: 50)
+        var random = SeededRandom(seed: seed)
+        var items: [QAItem] = []
+        for round in 0..<20 {
+            for (p, paragraph) in paragraphs.enumerated() {
+                items += ClozeQuestions.questions(paragraph: paragraph, idPrefix: "\(round)-\(p)", perParagraph: 3, whLast: whLast, random: &random)
+            }
+        }
+        return items
+    }
+
     /// Offsets property: every synthetic answer is what the paragraph holds at answer_start
     /// (code points), and the question replaces it with a wh-word.
     @Test func questionsPointAtTheirAnswers() {
-        let paragraphs = ClozeQuestions.paragraphs(ClozeQuestions.wikiExtractorArticles(Self.wiki)[0].lines, minLength: 50)
-        var random = SeededRandom(seed: 3)
-        var items: [QAItem] = []
-        for seed in 0..<20 {
-            for (p, paragraph) in paragraphs.enumerated() {
-                items += ClozeQuestions.questions(paragraph: paragraph, idPrefix: "\(seed)-\(p)", perParagraph: 3, random: &random)
-            }
-        }
+        let items = Self.clozeItems(seed: 3)
         #expect(items.count > 40)
         for item in items {
             let answer = item.answers[0]
@@ -131,14 +137,7 @@ func capitalItems() -> [QAItem] {
     /// Wh-last questions end in "것은 <wh>인가?", lose the wh-word's particle, and still point at
     /// their answers.
     @Test func whLastQuestionsEndInTheWhWord() {
-        let paragraphs = ClozeQuestions.paragraphs(ClozeQuestions.wikiExtractorArticles(Self.wiki)[0].lines, minLength: 50)
-        var random = SeededRandom(seed: 7)
-        var items: [QAItem] = []
-        for seed in 0..<20 {
-            for (p, paragraph) in paragraphs.enumerated() {
-                items += ClozeQuestions.questions(paragraph: paragraph, idPrefix: "\(seed)-\(p)", perParagraph: 3, whLast: 1, random: &random)
-            }
-        }
+        let items = Self.clozeItems(seed: 7, whLast: 1)
         let reordered = items.filter { $0.question.contains(" 것은 ") }
         #expect(reordered.count > items.count / 2, "\(reordered.count) of \(items.count)")
         for item in reordered {
