@@ -78,14 +78,13 @@ public struct ReaderCorpus: Sendable {
 public struct ReaderTrainingOptions: Sendable {
     public var train = TrainConfig(epochs: 12, batchSize: 32, learningRate: 2e-3, warmupSteps: 300, decay: .linear,
                                    clipNorm: 5, patience: 3, seed: 1)
-    public var embeddingSize = 128
-    /// 96 keeps a 500-syllable answer under 10 ms on one core (128: ~13 ms).
-    public var hiddenSize = 96
-    public var contextLayers = 2
-    /// BiDAF modeling layers over the question-aware context (0: DrQA's direct pointers).
-    public var modelingLayers = 0
-    public var alignSize = 128
-    public var dropout: Float = 0.3
+    /// The architecture of a new reader (its `vocabularySize` comes from the vocabulary). Hidden
+    /// size 96 keeps a 500-syllable answer under 10 ms on one core (128: ~13 ms).
+    public var architecture: ReaderConfig = {
+        var config = ReaderConfig(vocabularySize: 0)
+        config.hiddenSize = 96
+        return config
+    }()
     public var settings = ReaderSettings()
     /// Training examples are windows of at most this many syllables around the answer (and
     /// `trainingWindowStride` apart): shorter than reading windows, so batches stay cheap.
@@ -188,9 +187,8 @@ extension Reader {
             model.store.copyValues(from: initial.model.store)
             reader = Reader(model: model, vocabulary: initial.vocabulary, settings: options.settings)
         } else {
-            var config = ReaderConfig(vocabularySize: vocabulary.count)
-            config.embeddingSize = options.embeddingSize; config.hiddenSize = options.hiddenSize
-            config.contextLayers = options.contextLayers; config.modelingLayers = options.modelingLayers; config.alignSize = options.alignSize; config.dropout = options.dropout
+            var config = options.architecture
+            config.vocabularySize = vocabulary.count
             reader = Reader(model: ReaderModel(config: config, seed: options.train.seed), vocabulary: vocabulary, settings: options.settings)
         }
         let examples = ReaderTask.trainingExamples(train, windowLength: options.trainingWindowLength, stride: options.trainingWindowStride)

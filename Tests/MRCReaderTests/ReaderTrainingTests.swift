@@ -172,7 +172,8 @@ func capitalItems() -> [QAItem] {
 @Suite struct ReaderTests {
     static func tinyOptions() -> ReaderTrainingOptions {
         var o = ReaderTrainingOptions()
-        o.embeddingSize = 16; o.hiddenSize = 16; o.contextLayers = 1; o.alignSize = 16; o.dropout = 0; o.minCount = 1
+        o.architecture.embeddingSize = 16; o.architecture.hiddenSize = 16; o.architecture.contextLayers = 1
+        o.architecture.alignSize = 16; o.architecture.dropout = 0; o.minCount = 1
         o.train = TrainConfig(epochs: 120, batchSize: 8, learningRate: 0.02, warmupSteps: 0, decay: .constant, clipNorm: 5, patience: 120, seed: 3)
         return o
     }

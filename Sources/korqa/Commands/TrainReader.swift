@@ -95,7 +95,8 @@ extension KorQA {
 
         var options: ReaderTrainingOptions {
             var o = ReaderTrainingOptions()
-            o.embeddingSize = embed; o.hiddenSize = hidden; o.contextLayers = layers; o.modelingLayers = modelingLayers; o.dropout = dropout
+            o.architecture.embeddingSize = embed; o.architecture.hiddenSize = hidden; o.architecture.contextLayers = layers
+            o.architecture.modelingLayers = modelingLayers; o.architecture.dropout = dropout
             o.trainingWindowLength = window; o.trainingWindowStride = stride
             o.settings.windowLength = readWindow; o.settings.windowStride = max(1, readWindow / 2); o.settings.maxAnswerLength = maxAnswer
             o.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: warmupSteps,
