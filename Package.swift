@@ -38,7 +38,9 @@ let package = Package(
             dependencies: ["Hangul", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "IntentClassifier", dependencies: ["Hangul", "NeuralCore"]),
-        .target(name: "MRCReader", dependencies: ["Hangul", "NeuralCore"]),
+        // fastText-style subword vectors for words, trained on raw text (skip-gram).
+        .target(name: "WordVectors", dependencies: ["Hangul", "NeuralCore"]),
+        .target(name: "MRCReader", dependencies: ["Hangul", "NeuralCore", "WordVectors"]),
         .target(name: "QAEngine", dependencies: ["FAQRetrieval", "IntentClassifier", "MRCReader", "Hangul"]),
         // GNU readline for the chat REPL (line editing and history).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
@@ -51,6 +53,7 @@ let package = Package(
                 "QAEngine",
                 "IntentClassifier",
                 "MRCReader",
+                "WordVectors",
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -61,7 +64,8 @@ let package = Package(
         // Helpers shared by the test targets (not shipped in the product).
         .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),
         .testTarget(name: "IntentClassifierTests", dependencies: ["IntentClassifier", "Hangul", "NeuralCore", "TestSupport"]),
-        .testTarget(name: "MRCReaderTests", dependencies: ["MRCReader", "Hangul", "NeuralCore", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "WordVectorsTests", dependencies: ["WordVectors", "Hangul", "NeuralCore"]),
+        .testTarget(name: "MRCReaderTests", dependencies: ["MRCReader", "Hangul", "NeuralCore", "WordVectors", "TestSupport"], resources: [.copy("Fixtures")]),
         // Runs the built korqa binary as a user would.
         .testTarget(name: "korqaTests", dependencies: ["korqa"]),
     ]

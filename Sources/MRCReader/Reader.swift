@@ -1,6 +1,7 @@
 import Foundation
 import Hangul
 import NeuralCore
+import WordVectors
 
 /// How a reader cuts contexts and decodes answers (stored with the model; may differ from the
 /// values it was trained with).
@@ -28,7 +29,8 @@ public struct ReaderAnswer: Equatable, Sendable {
 }
 
 /// A trained reader: model, vocabulary and settings, saved as a directory with
-/// `model.safetensors` (weights; config and settings in its metadata) and `vocab.txt`.
+/// `model.safetensors` (weights; config and settings in its metadata), `vocab.txt` and, when the
+/// reader uses pre-trained word vectors, `word-vectors.safetensors`.
 ///
 /// ```swift
 /// let reader = try Reader.load(from: "resources/reader-korquad")
@@ -38,22 +40,30 @@ public final class Reader: @unchecked Sendable {
     public let model: ReaderModel
     public let vocabulary: Vocabulary
     public var settings: ReaderSettings
+    /// The frozen word vectors the model reads beside its syllable embeddings (nil: none).
+    public let wordVectors: SubwordVectors?
 
-    public init(model: ReaderModel, vocabulary: Vocabulary, settings: ReaderSettings) {
+    public init(model: ReaderModel, vocabulary: Vocabulary, settings: ReaderSettings, wordVectors: SubwordVectors? = nil) {
         precondition(model.config.vocabularySize == vocabulary.count, "model and vocabulary sizes differ")
-        self.model = model; self.vocabulary = vocabulary; self.settings = settings
+        precondition(model.config.wordVectorSize == (wordVectors?.dimension ?? 0), "the model's word-vector size and the word vectors differ")
+        self.model = model; self.vocabulary = vocabulary; self.settings = settings; self.wordVectors = wordVectors
+    }
+
+    /// The model's input for windows of contexts and their questions.
+    func batch(contexts: [ArraySlice<Token>], questions: [[Token]]) -> ReaderModel.Batch {
+        ReaderModel.Batch(contexts: contexts, questions: questions, vocabulary: vocabulary, wordVectors: wordVectors)
     }
 
     /// A question to read: its syllable tokens and the tokenized context it is asked about.
     struct Job {
         var item: Int
-        var question: [String]
+        var question: [Token]
         var context: Int
         var window: Range<Int>
     }
 
     /// The question's syllable tokens, as the model sees them.
-    static func questionTokens(_ question: String) -> [String] { TokenizedText(question).tokens.map(\.text) }
+    static func questionTokens(_ question: String) -> [Token] { TokenizedText(question).tokens }
 
     /// The `top` best spans of every job, as (item, first token, last token, score) with token
     /// indices into the whole context. Jobs are batched by window length.
@@ -63,8 +73,8 @@ public final class Reader: @unchecked Sendable {
         let order = jobs.indices.sorted { jobs[$0].window.count < jobs[$1].window.count }
         for start in stride(from: 0, to: order.count, by: batchSize) {
             let chunk = order[start..<min(start + batchSize, order.count)]
-            let batch = ReaderModel.Batch(contexts: chunk.map { contexts[jobs[$0].context].tokens[jobs[$0].window] },
-                                          questions: chunk.map { jobs[$0].question }, vocabulary: vocabulary)
+            let batch = self.batch(contexts: chunk.map { contexts[jobs[$0].context].tokens[jobs[$0].window] },
+                                   questions: chunk.map { jobs[$0].question })
             for (j, probs) in zip(chunk, model.spanLogProbabilities(batch)) {
                 let offset = jobs[j].window.lowerBound
                 result[j] = SpanDecoder.best(startScores: probs.start, endScores: probs.end,
@@ -77,7 +87,7 @@ public final class Reader: @unchecked Sendable {
     }
 
     /// Windows of one context as jobs.
-    func jobs(item: Int, question: [String], context: Int, tokenCount: Int) -> [Job] {
+    func jobs(item: Int, question: [Token], context: Int, tokenCount: Int) -> [Job] {
         ContextWindows.windows(tokenCount: max(tokenCount, 1), length: settings.windowLength, stride: settings.windowStride)
             .map { Job(item: item, question: question, context: context, window: $0.clamped(to: 0..<tokenCount)) }
             .filter { !$0.window.isEmpty }
@@ -134,10 +144,12 @@ public final class Reader: @unchecked Sendable {
     // MARK: - Files
 
     static let modelFile = "model.safetensors", vocabularyFile = "vocab.txt", settingsKey = "korqa.reader.settings"
+    static let wordVectorFile = "word-vectors.safetensors"
 
     public func save(to directory: String, metadata: [String: String] = [:]) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try vocabulary.save(to: directory + "/" + Self.vocabularyFile)
+        if let wordVectors { try wordVectors.save(to: directory + "/" + Self.wordVectorFile) }
         var meta = metadata
         meta[Self.settingsKey] = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
         try Checkpoint.save(model.store, to: directory + "/" + Self.modelFile, config: model.config.json,
@@ -158,12 +170,21 @@ public final class Reader: @unchecked Sendable {
         guard config.vocabularySize == vocabulary.count else {
             throw MRCError.badModel(path: directory, reason: "vocab.txt has \(vocabulary.count) entries, the model expects \(config.vocabularySize)")
         }
+        var wordVectors: SubwordVectors?
+        if config.wordVectorSize > 0 {
+            do { wordVectors = try SubwordVectors.load(from: directory + "/" + wordVectorFile) } catch {
+                throw MRCError.badModel(path: directory, reason: "the model reads word vectors: \(error)")
+            }
+            guard wordVectors!.dimension == config.wordVectorSize else {
+                throw MRCError.badModel(path: directory, reason: "\(wordVectorFile) has vectors of size \(wordVectors!.dimension), the model expects \(config.wordVectorSize)")
+            }
+        }
         let model = ReaderModel(config: config, seed: 0)
         let loaded = try Checkpoint.load(into: model.store, from: modelPath, config: configText,
                                          vocabularyFingerprint: String(vocabulary.fingerprint))
         let settings = loaded.metadata[settingsKey].flatMap { try? JSONDecoder().decode(ReaderSettings.self, from: Data($0.utf8)) }
             ?? ReaderSettings()
-        return Reader(model: model, vocabulary: vocabulary, settings: settings)
+        return Reader(model: model, vocabulary: vocabulary, settings: settings, wordVectors: wordVectors)
     }
 
     public static func metadata(at directory: String) throws -> [String: String] {

@@ -1,6 +1,7 @@
 import Foundation
 import Hangul
 import NeuralCore
+import WordVectors
 
 /// The reader's architecture (frozen when saved).
 public struct ReaderConfig: ModelConfig {
@@ -13,14 +14,18 @@ public struct ReaderConfig: ModelConfig {
     public var modelingLayers = 0
     public var alignSize = 128
     public var dropout: Float = 0.3
+    /// Size of the pre-trained word vectors (`SubwordVectors`, frozen) each syllable carries
+    /// beside its learned embedding: the vector of the word it is in. 0 = none.
+    public var wordVectorSize = 0
 
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
 
     enum CodingKeys: String, CodingKey {
-        case vocabularySize, embeddingSize, hiddenSize, contextLayers, modelingLayers, alignSize, dropout
+        case vocabularySize, embeddingSize, hiddenSize, contextLayers, modelingLayers, alignSize, dropout, wordVectorSize
     }
 
-    /// Readers saved before the modeling layer existed have no `modelingLayers` key: 0.
+    /// Readers saved before the modeling layer or word vectors existed have no `modelingLayers`
+    /// or `wordVectorSize` key: 0.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         vocabularySize = try c.decode(Int.self, forKey: .vocabularySize)
@@ -30,9 +35,11 @@ public struct ReaderConfig: ModelConfig {
         modelingLayers = try c.decodeIfPresent(Int.self, forKey: .modelingLayers) ?? 0
         alignSize = try c.decode(Int.self, forKey: .alignSize)
         dropout = try c.decode(Float.self, forKey: .dropout)
+        wordVectorSize = try c.decodeIfPresent(Int.self, forKey: .wordVectorSize) ?? 0
     }
 
-    /// `modelingLayers` is written only when used, so older readers keep their exact config text.
+    /// `modelingLayers` and `wordVectorSize` are written only when used, so older readers keep
+    /// their exact config text.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(vocabularySize, forKey: .vocabularySize)
@@ -42,14 +49,15 @@ public struct ReaderConfig: ModelConfig {
         if modelingLayers > 0 { try c.encode(modelingLayers, forKey: .modelingLayers) }
         try c.encode(alignSize, forKey: .alignSize)
         try c.encode(dropout, forKey: .dropout)
+        if wordVectorSize > 0 { try c.encode(wordVectorSize, forKey: .wordVectorSize) }
     }
 }
 
 /// A DrQA-style extractive reader (Chen et al. 2017) over syllables.
 ///
-/// Shapes: B windows, T context syllables, Q question syllables, D embedding, A alignment,
-/// H hidden per direction.
-///   e(x) = E_syllable + E_initial + E_medial + E_final                     [·, D]
+/// Shapes: B windows, T context syllables, Q question syllables, D embedding, W word vector
+/// (0 without), A alignment, H hidden per direction.
+///   e(x) = [E_syllable + E_initial + E_medial + E_final; w(word of x)]     [·, D + W]
 ///   aligned_i = Σ_j softmax_j(relu(W e(c_i)) · relu(W e(q_j))) e(q_j)      [B, T, D]
 ///   h = BiLSTM stack([e(c); aligned; features])  (F = ContextFeatures.count) [B, T, 2H]
 ///   u = BiLSTM(e(q)); q = Σ_j softmax_j(w · u_j) u_j                         [B, 2H]
@@ -74,9 +82,9 @@ public final class ReaderModel: @unchecked Sendable {
     public init(config: ReaderConfig, seed: UInt64) {
         self.config = config
         var r = SeededRandom(seed: seed)
-        let D = config.embeddingSize, H2 = 2 * config.hiddenSize
+        let D = config.embeddingSize + config.wordVectorSize, H2 = 2 * config.hiddenSize
         embedding = SummedEmbedding(store: store, tables: JamoIndex.embeddingTables(syllableVocabularySize: config.vocabularySize),
-                                    dimension: D, random: &r)
+                                    dimension: config.embeddingSize, random: &r)
         align = Linear(store: store, name: "align", inputSize: D, outputSize: config.alignSize, random: &r)
         contextEncoder = StackedBiLSTM(store: store, name: "context", inputSize: 2 * D + ContextFeatures.count, hiddenSize: config.hiddenSize,
                                        layerCount: config.contextLayers, dropout: config.dropout, random: &r)
@@ -92,35 +100,57 @@ public final class ReaderModel: @unchecked Sendable {
         dropout = Dropout(probability: config.dropout)
     }
 
-    /// One training or inference batch: context windows, their questions, and per-position
-    /// context features (`ContextFeatures`).
+    /// One training or inference batch: context windows, their questions, per-position
+    /// context features (`ContextFeatures`) and, with word vectors, each syllable's word vector.
     public struct Batch: Sendable {
         public var context: PaddedIDs
         public var question: PaddedIDs
         public var features: [Float]  // [B, T, ContextFeatures.count]
+        public var contextWords: [Float] = []  // [B, T, W]
+        public var questionWords: [Float] = []  // [B, Q, W]
 
-        /// `contexts[b]` is window b's tokens (with offsets: a gap between two tokens is a space);
-        /// `questions[b]` its question's token texts.
-        public init(contexts: [ArraySlice<Token>], questions: [[String]], vocabulary: Vocabulary) {
+        /// `contexts[b]` is window b's tokens and `questions[b]` its question's (with offsets: a
+        /// gap between two tokens is a space).
+        public init(contexts: [ArraySlice<Token>], questions: [[Token]], vocabulary: Vocabulary, wordVectors: SubwordVectors? = nil) {
             context = PaddedIDs(contexts.map { SyllableIDs($0.lazy.map(\.text), vocabulary: vocabulary).channels },
                                 channelCount: SyllableIDs.channelCount)
-            question = PaddedIDs(questions.map { SyllableIDs($0, vocabulary: vocabulary).channels },
+            question = PaddedIDs(questions.map { SyllableIDs($0.lazy.map(\.text), vocabulary: vocabulary).channels },
                                  channelCount: SyllableIDs.channelCount)
             let T = context.maxLength, F = ContextFeatures.count
             features = [Float](repeating: 0, count: contexts.count * T * F)
             for (b, window) in contexts.enumerated() {
-                let values = ContextFeatures.compute(window: window, question: questions[b])
+                let values = ContextFeatures.compute(window: window, question: questions[b].map(\.text))
                 for (i, v) in values.enumerated() { features[b * T * F + i] = v }
             }
+            if let wordVectors {
+                contextWords = Self.padded(contexts, length: T, vectors: wordVectors)
+                questionWords = Self.padded(questions.map { $0[...] }, length: question.maxLength, vectors: wordVectors)
+            }
+        }
+
+        /// [sequences.count, length, W]: each sequence's token vectors, zeros after its end.
+        static func padded(_ sequences: [ArraySlice<Token>], length: Int, vectors: SubwordVectors) -> [Float] {
+            let W = vectors.dimension
+            var out = [Float](repeating: 0, count: sequences.count * length * W)
+            for (b, tokens) in sequences.enumerated() {
+                let values = vectors.tokenVectors(tokens)
+                out.replaceSubrange((b * length * W)..<(b * length * W + values.count), with: values)
+            }
+            return out
         }
     }
 
-    func embed(_ s: PaddedIDs) -> Tensor {
-        embedding(s.channels, shape: [s.batchSize, s.maxLength])
+    /// [B, L, D + W]: learned syllable embeddings, then the batch's word vectors.
+    func embed(_ s: PaddedIDs, words: [Float]) -> Tensor {
+        let e = embedding(s.channels, shape: [s.batchSize, s.maxLength])
+        guard config.wordVectorSize > 0 else { return e }
+        precondition(words.count == s.batchSize * s.maxLength * config.wordVectorSize, "the batch was made without the reader's word vectors")
+        return concatenateLast(e, Tensor(shape: [s.batchSize, s.maxLength, config.wordVectorSize], data: words))
     }
 
+    /// Word vectors are frozen: only the syllable-embedding part of the gradient is used.
     func embedBackward(_ d: Tensor, _ s: PaddedIDs) {
-        embedding.backward(d, ids: s.channels)
+        embedding.backward(config.wordVectorSize > 0 ? splitLast(d, config.embeddingSize).0 : d, ids: s.channels)
     }
 
     struct Cache {
@@ -128,7 +158,7 @@ public final class ReaderModel: @unchecked Sendable {
         var contextDropMask, questionDropMask: [Float]
         var projectedContext, projectedQuestion: Tensor  // relu(W e), [B·T, A] and [B·Q, A]
         var alignWeights: Tensor  // [B, T, Q]
-        var contextInput: Tensor  // [B, T, 2D+F]
+        var contextInput: Tensor  // [B, T, 2(D+W)+F]
         var contextCache: StackedBiLSTM.Cache
         var h: Tensor  // [B, T, 2H]
         var questionCache: StackedBiLSTM.Cache
@@ -150,9 +180,9 @@ public final class ReaderModel: @unchecked Sendable {
     /// Start and end scores [B, T] (padding not yet masked).
     func forward(_ batch: Batch, training: Bool, random: inout SeededRandom) -> (start: Tensor, end: Tensor, cache: Cache) {
         let B = batch.context.mask.batchSize, T = batch.context.mask.maxLength, Q = batch.question.mask.maxLength
-        let D = config.embeddingSize, A = config.alignSize, H2 = 2 * config.hiddenSize
-        let (ce, cdm) = dropout.forward(embed(batch.context), training: training, random: &random)
-        let (qe, qdm) = dropout.forward(embed(batch.question), training: training, random: &random)
+        let D = config.embeddingSize + config.wordVectorSize, A = config.alignSize, H2 = 2 * config.hiddenSize
+        let (ce, cdm) = dropout.forward(embed(batch.context, words: batch.contextWords), training: training, random: &random)
+        let (qe, qdm) = dropout.forward(embed(batch.question, words: batch.questionWords), training: training, random: &random)
         let pc = Activation.relu.forward(align(ce.reshaped([B * T, D])))
         let pq = Activation.relu.forward(align(qe.reshaped([B * Q, D])))
         let alignWeights = Softmax.maskedLast(Attention.pairwiseScores(pc.reshaped([B, T, A]), pq.reshaped([B, Q, A])), keys: batch.question.mask)
@@ -186,7 +216,7 @@ public final class ReaderModel: @unchecked Sendable {
 
     func backward(dStart: Tensor, dEnd: Tensor, batch: Batch, cache c: Cache) {
         let B = batch.context.mask.batchSize, T = batch.context.mask.maxLength, Q = batch.question.mask.maxLength
-        let D = config.embeddingSize, A = config.alignSize, H2 = 2 * config.hiddenSize
+        let D = config.embeddingSize + config.wordVectorSize, A = config.alignSize, H2 = 2 * config.hiddenSize
         let keys = c.modeling?.m ?? c.h
         let (dq1, dKeys1) = startScorer.backward(dStart, query: c.q, keys: keys, cache: c.startCache)
         let (dq2, dKeys2) = endScorer.backward(dEnd, query: c.q, keys: keys, cache: c.endCache)

@@ -1,6 +1,7 @@
 import Foundation
 import Hangul
 import NeuralCore
+import WordVectors
 
 /// One question about one context, with its gold answers (offsets in code points).
 public struct QAItem: Sendable {
@@ -33,7 +34,7 @@ extension SquadDataset {
 /// first gold answer that the context really holds mapped to a token span.
 public struct ReaderCorpus: Sendable {
     struct Item: Sendable {
-        var question: [String]
+        var question: [Token]
         var context: Int
         var golds: [String]
         /// Token indices (inclusive) of the answer in the whole context; nil when no gold answer
@@ -70,7 +71,7 @@ public struct ReaderCorpus: Sendable {
 
     /// All syllable tokens (contexts and questions), for building a vocabulary.
     public var tokenTexts: [String] {
-        contexts.flatMap { $0.tokens.map(\.text) } + items.flatMap(\.question)
+        contexts.flatMap { $0.tokens.map(\.text) } + items.flatMap { $0.question.map(\.text) }
     }
 }
 
@@ -86,6 +87,9 @@ public struct ReaderTrainingOptions: Sendable {
         return config
     }()
     public var settings = ReaderSettings()
+    /// Pre-trained word vectors a new reader reads (frozen); their size sets
+    /// `architecture.wordVectorSize`. A reader trained from `initial` keeps its own.
+    public var wordVectors: SubwordVectors?
     /// Training examples are windows of at most this many syllables around the answer (and
     /// `trainingWindowStride` apart): shorter than reading windows, so batches stay cheap.
     public var trainingWindowLength = 512
@@ -139,8 +143,8 @@ final class ReaderTask: TrainingTask {
     func length(of example: ReaderExample) -> Int { example.window.count }
 
     func lossAndGradients(_ batch: [ReaderExample], random: inout SeededRandom) -> Float {
-        let input = ReaderModel.Batch(contexts: batch.map { train.contexts[train.items[$0.item].context].tokens[$0.window] },
-                                      questions: batch.map { train.items[$0.item].question }, vocabulary: reader.vocabulary)
+        let input = reader.batch(contexts: batch.map { train.contexts[train.items[$0.item].context].tokens[$0.window] },
+                                 questions: batch.map { train.items[$0.item].question })
         return reader.model.lossAndGradients(input, answers: batch.map { ($0.first, $0.last) }, random: &random)
     }
 
@@ -185,11 +189,13 @@ extension Reader {
         if let initial {
             let model = ReaderModel(config: initial.model.config, seed: options.train.seed)
             model.store.copyValues(from: initial.model.store)
-            reader = Reader(model: model, vocabulary: initial.vocabulary, settings: options.settings)
+            reader = Reader(model: model, vocabulary: initial.vocabulary, settings: options.settings, wordVectors: initial.wordVectors)
         } else {
             var config = options.architecture
             config.vocabularySize = vocabulary.count
-            reader = Reader(model: ReaderModel(config: config, seed: options.train.seed), vocabulary: vocabulary, settings: options.settings)
+            config.wordVectorSize = options.wordVectors?.dimension ?? 0
+            reader = Reader(model: ReaderModel(config: config, seed: options.train.seed), vocabulary: vocabulary, settings: options.settings,
+                            wordVectors: options.wordVectors)
         }
         let examples = ReaderTask.trainingExamples(train, windowLength: options.trainingWindowLength, stride: options.trainingWindowStride)
         guard !examples.isEmpty else {

@@ -33,6 +33,10 @@ public struct SquadDataset: Sendable {
     /// question is kept for evaluation (which only compares texts) but training skips the answer.
     public var misalignedAnswers: [String]
 
+    /// An article title as compared across files (Wikipedia dumps, KorQuAD, TyDi): trimmed,
+    /// lower-cased. Pre-training text drops articles whose key a dataset uses.
+    public static func titleKey(_ title: String) -> String { title.trimmingCharacters(in: .whitespaces).lowercased() }
+
     public var questionCount: Int { articles.reduce(0) { $0 + $1.paragraphs.reduce(0) { $0 + $1.questions.count } } }
 
     /// All questions with their contexts, in file order.

@@ -3,6 +3,7 @@ import Testing
 import Hangul
 @testable import MRCReader
 import NeuralCore
+import WordVectors
 import TestSupport
 
 func temporaryJSON(_ name: String, _ object: Any) -> String {
@@ -194,8 +195,8 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
         }
     }
 
-    static func batch(_ items: [(context: String, question: String, answer: String)], vocabulary: Vocabulary)
-        -> (ReaderModel.Batch, [(first: Int, last: Int)], [TokenizedText]) {
+    static func batch(_ items: [(context: String, question: String, answer: String)], vocabulary: Vocabulary,
+                      wordVectors: SubwordVectors? = nil) -> (ReaderModel.Batch, [(first: Int, last: Int)], [TokenizedText]) {
         let contexts = items.map { TokenizedText($0.context) }
         let questions = items.map { TokenizedText($0.question) }
         let spans = items.enumerated().map { i, item -> (first: Int, last: Int) in
@@ -204,8 +205,8 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
             let span = contexts[i].tokenSpan(start: start, length: a.count)!
             return (span.lowerBound, span.upperBound)
         }
-        let batch = ReaderModel.Batch(contexts: contexts.map { $0.tokens[...] }, questions: questions.map { $0.tokens.map(\.text) },
-                                      vocabulary: vocabulary)
+        let batch = ReaderModel.Batch(contexts: contexts.map { $0.tokens[...] }, questions: questions.map(\.tokens),
+                                      vocabulary: vocabulary, wordVectors: wordVectors)
         return (batch, spans, contexts)
     }
 
@@ -221,18 +222,32 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
         #expect(try JSONDecoder().decode(ReaderConfig.self, from: Data(bidaf.json.utf8)) == bidaf)
     }
 
-    @Test(arguments: [0, 1]) func gradientOfTheWholeReader(modelingLayers: Int) {
+    /// Random vectors for the units of every word in `texts` (a stand-in for trained ones).
+    static func wordVectors(for texts: [String], dimension: Int) -> SubwordVectors {
+        var keys = Set<UInt64>()
+        for text in texts {
+            let tokens = TokenizedText(text).tokens
+            for word in SubwordUnits.words(tokens[...]) { keys.formUnion(SubwordUnits.keys(of: tokens[word].flatMap(\.text.unicodeScalars))) }
+        }
+        var random = SeededRandom(seed: 9)
+        let sorted = keys.sorted()
+        return SubwordVectors(dimension: dimension, keys: sorted, vectors: (0..<(sorted.count * dimension)).map { _ in random.normal() })
+    }
+
+    @Test(arguments: [(0, 0), (1, 0), (0, 5)]) func gradientOfTheWholeReader(modelingLayers: Int, wordVectorSize: Int) {
         let items = Array(Self.examples().prefix(3))
         let vocabulary = Vocabulary.build(from: items.flatMap { TokenizedText($0.context + $0.question).tokens.map(\.text) })
         var config = ReaderConfig(vocabularySize: vocabulary.count)
         config.embeddingSize = 4; config.hiddenSize = 3; config.alignSize = 3; config.contextLayers = 2; config.dropout = 0
-        config.modelingLayers = modelingLayers
+        config.modelingLayers = modelingLayers; config.wordVectorSize = wordVectorSize
+        let vectors = wordVectorSize > 0 ? Self.wordVectors(for: items.flatMap { [$0.context, $0.question] }, dimension: wordVectorSize) : nil
         let model = ReaderModel(config: config, seed: 2)
         // Weights 3× their initial size, so every path (h∘c2q included) moves the loss by more
         // than float rounding, and a dropped term shows.
         for i in 0..<model.store.count { model.store.values[i] *= 3 }
         model.store.markChanged()
-        let (batch, spans, _) = Self.batch(items, vocabulary: vocabulary)
+        let (batch, spans, _) = Self.batch(items, vocabulary: vocabulary, wordVectors: vectors)
+        if let vectors { #expect(batch.contextWords.count == batch.context.mask.batchSize * batch.context.mask.maxLength * vectors.dimension) }
         var random = SeededRandom(seed: 0)
         model.store.zeroGradients()
         _ = model.lossAndGradients(batch, answers: spans, random: &random)

@@ -3,6 +3,7 @@ import Hangul
 import Testing
 @testable import MRCReader
 @testable import NeuralCore
+import WordVectors
 
 /// Capital-city questions as QA items, one per article.
 func capitalItems() -> [QAItem] {
@@ -219,6 +220,35 @@ func capitalItems() -> [QAItem] {
         let predictions = loaded.predict(dataset)
         #expect(predictions.count == items.count - 1 && KorQuADMetric.score(dataset, predictions: predictions).f1 > 99)
         #expect(loaded.answers(question: "무엇?", context: "   ").isEmpty)
+    }
+
+    /// A reader with word vectors keeps them: saved beside the model, loaded back, the same
+    /// answers; without the file it does not load (and says why).
+    @Test func wordVectorsTravelWithTheReader() throws {
+        let items = capitalItems()
+        let corpus = ReaderCorpus(items)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reader-wv-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var options = Self.tinyOptions()
+        options.train.epochs = 3
+        options.wordVectors = ReaderModelTests.wordVectors(for: items.flatMap { [$0.context, $0.question] }, dimension: 6)
+        let vocabulary = Reader.buildVocabulary(corpus.tokenTexts, options: options)
+        let (reader, _) = try Reader.train(train: corpus, validation: corpus, options: options, vocabulary: vocabulary, directory: directory)
+        #expect(reader.model.config.wordVectorSize == 6)
+        let loaded = try Reader.load(from: directory)
+        #expect(loaded.wordVectors?.keys == options.wordVectors?.keys && loaded.wordVectors?.vectors == options.wordVectors?.vectors)
+        for item in items {
+            #expect(loaded.answers(question: item.question, context: item.context, top: 2) == reader.answers(question: item.question, context: item.context, top: 2))
+        }
+        // Starting from it keeps its vectors.
+        var more = options
+        more.wordVectors = nil; more.train.epochs = 1
+        let (continued, _) = try Reader.train(train: corpus, validation: corpus, options: more, vocabulary: vocabulary, initial: loaded,
+                                              directory: directory + "/continued")
+        #expect(continued.wordVectors?.keys == loaded.wordVectors?.keys)
+        try FileManager.default.removeItem(atPath: directory + "/word-vectors.safetensors")
+        #expect(throws: MRCError.self) { try Reader.load(from: directory) }
+        do { _ = try Reader.load(from: directory) } catch { #expect("\(error)".contains("word vectors")) }
     }
 
     @Test func loadingExplainsProblems() throws {

@@ -3,6 +3,7 @@ import Foundation
 import Hangul
 import MRCReader
 import NeuralCore
+import WordVectors
 
 extension KorQA {
     struct TrainReader: ParsableCommand {
@@ -18,6 +19,8 @@ extension KorQA {
             questions (a date/number/noun span of a sentence replaced by 언제/몇/무엇, pointing at \
             the span in its paragraph), skips articles whose titles appear in any --train or --dev \
             file, pre-trains the reader on them (OUT/pretrain), and then fine-tunes it on --train.
+
+            --word-vectors FILE (from `korqa train word-vectors`) gives a new reader pre-trained             word vectors: each syllable reads the frozen vector of its word beside its learned             embedding. The file is copied into the reader's directory.
 
             --folds K runs K-fold cross-validation over the FIRST --train file's articles (the \
             fold of each article from --fold-file, e.g. resources/korquad-dev-folds.tsv, or a \
@@ -45,6 +48,7 @@ extension KorQA {
         @Option(help: "Pre-training epochs over the synthetic questions.") var pretrainEpochs = 2
         @Option(help: "Share of synthetic questions reworded (distant words cut, 15% of words dropped), in [0, 1].") var pretrainNoise = 0.5
         @Option(help: "Share of synthetic questions asked wh-word last (\"…태어났던 것은 언제인가?\"), in [0, 1].") var pretrainWhLast = 0.0
+        @Option(help: "Pre-trained word vectors for a new reader (korqa train word-vectors).") var wordVectors: String?
         @Option(help: "Start from this reader (e.g. OUT/pretrain of an earlier run) instead of random weights.") var initFrom: String?
         @Option(help: "Cross-validation folds over the first --train file (1 = no cross-validation).") var folds = 1
         @Option(help: "Fold assignment: lines index<TAB>fold<TAB>title, one per article of the first --train file.") var foldFile: String?
@@ -89,12 +93,25 @@ extension KorQA {
             guard (0...1).contains(pretrainNoise) else { throw ValidationError("--pretrain-noise must be in [0, 1] (got \(pretrainNoise)).") }
             guard (0...1).contains(pretrainWhLast) else { throw ValidationError("--pretrain-wh-last must be in [0, 1] (got \(pretrainWhLast)).") }
             if pretrainCorpus != nil && initFrom != nil { throw ValidationError("use either --pretrain-corpus or --init-from, not both.") }
+            if wordVectors != nil && initFrom != nil {
+                throw ValidationError("--init-from keeps the word vectors of the reader it starts from; drop --word-vectors.")
+            }
             if folds > 1 && dev != nil { throw ValidationError("--dev cannot be combined with --folds (each fold holds out its own validation articles).") }
             if noHoldout && (dev != nil || folds > 1) { throw ValidationError("--no-holdout cannot be combined with --dev or --folds.") }
         }
 
+        /// Loaded once in run(); nil without --word-vectors.
+        var loadedWordVectors: SubwordVectors?
+
+        enum CodingKeys: CodingKey {
+            case train, dev, out, pretrainCorpus, pretrainQuestions, pretrainEpochs, pretrainNoise, pretrainWhLast, wordVectors, initFrom,
+                 folds, foldFile, epochs, seed, batchSize, learningRate, patience, warmupSteps, averageDecay, embed, hidden, layers,
+                 modelingLayers, dropout, window, stride, readWindow, maxAnswer, limit, noHoldout, threads, resume
+        }
+
         var options: ReaderTrainingOptions {
             var o = ReaderTrainingOptions()
+            o.wordVectors = loadedWordVectors
             o.architecture.embeddingSize = embed; o.architecture.hiddenSize = hidden; o.architecture.contextLayers = layers
             o.architecture.modelingLayers = modelingLayers; o.architecture.dropout = dropout
             o.trainingWindowLength = window; o.trainingWindowStride = stride
@@ -105,8 +122,9 @@ extension KorQA {
             return o
         }
 
-        func run() throws {
+        mutating func run() throws {
             Parallelism.configure(threads: threads)
+            if let wordVectors { loadedWordVectors = try SubwordVectors.load(from: wordVectors) }
             let started = monotonicSeconds()
             let command = (["korqa"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let datasets = try train.map(load)
@@ -119,7 +137,7 @@ extension KorQA {
             var initial: Reader?
             if let initFrom { initial = try Reader.load(from: initFrom) }
             if let pretrainCorpus {
-                let excluded = Set((datasets + (devSet.map { [$0] } ?? [])).flatMap { $0.articles.map { normalizedTitle($0.title) } })
+                let excluded = Set((datasets + (devSet.map { [$0] } ?? [])).flatMap { $0.articles.map { SquadDataset.titleKey($0.title) } })
                 initial = try pretrain(corpus: pretrainCorpus, excludedTitles: excluded, datasets: datasets, display: display, metadata: metadata)
                 metadata["korqa.pretrained_from"] = pretrainCorpus
             }
@@ -184,10 +202,6 @@ extension KorQA {
             return (trainItems, validation)
         }
 
-        func normalizedTitle(_ title: String) -> String {
-            title.trimmingCharacters(in: .whitespaces).lowercased()
-        }
-
         func report(_ summary: TrainingSummary, what: String, prefix: String = "") {
             let rate = summary.records.map(\.examplesPerSecond).reduce(0, +) / Double(max(summary.records.count, 1))
             print(String(format: "%@best epoch %d: %@ F1 %.2f%@; %d epochs, %.1f questions/s", prefix, summary.bestEpoch, what,
@@ -204,7 +218,7 @@ extension KorQA {
                 Diagnostics.note("using the pre-trained reader in \(directory)")
                 return try Reader.load(from: directory)
             }
-            let files = try textFiles(under: corpus)
+            let files = try TextCorpus.files(at: corpus)
             guard !files.isEmpty else { throw MRCError.cannotRead(path: corpus, reason: "no text files under it") }
             var random = SeededRandom(seed: seed)
             var items: [QAItem] = []
@@ -213,7 +227,7 @@ extension KorQA {
                 let data = try MRCFile.data(file)
                 readFiles += 1
                 for (a, article) in ClozeQuestions.wikiExtractorArticles(String(decoding: data, as: UTF8.self)).enumerated() {
-                    if excludedTitles.contains(normalizedTitle(article.title)) { skippedArticles += 1; continue }
+                    if excludedTitles.contains(SquadDataset.titleKey(article.title)) { skippedArticles += 1; continue }
                     // A few paragraphs per article, so the questions cover many topics.
                     for (p, paragraph) in ClozeQuestions.paragraphs(article.lines).prefix(8).enumerated() where items.count < pretrainQuestions {
                         items += ClozeQuestions.questions(paragraph: paragraph, idPrefix: "cloze-\(readFiles)-\(a)-\(p)", noise: pretrainNoise, whLast: pretrainWhLast,
@@ -258,22 +272,6 @@ extension KorQA {
         func isFinished(_ directory: String) -> Bool {
             guard let text = try? String(contentsOfFile: directory + "/training/metrics.jsonl", encoding: .utf8) else { return false }
             return text.split(separator: "\n").count >= pretrainEpochs
-        }
-
-        func textFiles(under directory: String) throws -> [String] {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-                throw MRCError.cannotRead(path: directory, reason: "no such directory")
-            }
-            guard isDirectory.boolValue else { return [directory] }
-            let enumerator = FileManager.default.enumerator(atPath: directory)
-            var files: [String] = []
-            while let name = enumerator?.nextObject() as? String {
-                var d: ObjCBool = false
-                let path = directory + "/" + name
-                if FileManager.default.fileExists(atPath: path, isDirectory: &d), !d.boolValue, !name.hasPrefix(".") { files.append(path) }
-            }
-            return files.sorted()
         }
 
         // MARK: Cross-validation

@@ -24,14 +24,23 @@ enum TextCorpus {
         return lines
     }
 
+    /// `path` itself, or every file under the directory `path` (recursively, as WikiExtractor
+    /// writes AA/wiki_00 …), sorted; hidden files are left out.
     static func files(at path: String) throws -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw CLIError.io("\(path): no such file or directory")
         }
         guard isDirectory.boolValue else { return [path] }
-        let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-        return names.filter { !$0.hasPrefix(".") }.map { path + "/" + $0 }
+        let enumerator = FileManager.default.enumerator(atPath: path)
+        var files: [String] = []
+        while let name = enumerator?.nextObject() as? String {
+            var d: ObjCBool = false
+            let file = path + "/" + name
+            let hidden = name.split(separator: "/").contains { $0.hasPrefix(".") }
+            if !hidden, FileManager.default.fileExists(atPath: file, isDirectory: &d), !d.boolValue { files.append(file) }
+        }
+        return files.sorted()
     }
 }
 

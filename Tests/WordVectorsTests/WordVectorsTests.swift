@@ -1,0 +1,159 @@
+import Foundation
+import Hangul
+import NeuralCore
+import Testing
+@testable import WordVectors
+
+@Suite struct SubwordUnitsTests {
+    func tokens(_ text: String) -> [Token] { SyllableTokenizer().tokenize(Normalizer().normalize(text)) }
+
+    /// Property: words partition the tokens in order, and slicing the ORIGINAL text by a word's
+    /// first start and last end gives the word's tokens with nothing between them.
+    @Test func wordsPartitionTokensAndSliceTheOriginal() {
+        var random = SeededRandom(seed: 7)
+        let pieces = ["서울", "이다", ".", " ", "  ", "RDX", "라", "1946", "년", "(", ")", "《", "》", "대통령", "의", ",", "é", "Ab"]
+        for _ in 0..<300 {
+            let text = (0..<Int(random.next() % 12)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            let all = tokens(text)
+            let words = SubwordUnits.words(all[...])
+            #expect(words.map(\.count).reduce(0, +) == all.count)
+            #expect(zip(words, words.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+            let scalars = Array(text.unicodeScalars)
+            for word in words {
+                let sliced = String(String.UnicodeScalarView(scalars[all[word.lowerBound].start..<all[word.upperBound - 1].end]))
+                #expect(sliced == all[word].map(\.text).joined(), "\(text): \(word)")
+                if word.count > 1 { #expect(all[word].allSatisfy(SubwordUnits.isWordy)) }
+            }
+        }
+    }
+
+    @Test func punctuationIsAWordOfItsOwn() {
+        let all = tokens("서울이다. (1946년)")
+        let words = SubwordUnits.words(all[...]).map { all[$0].map(\.text).joined() }
+        #expect(words == ["서울이다", ".", "(", "1946년", ")"])
+    }
+
+    @Test func inflectedWordsShareTheirStemsUnits() {
+        let a = Set(SubwordUnits.keys(of: "대통령이".unicodeScalars)), b = Set(SubwordUnits.keys(of: "대통령의".unicodeScalars))
+        let shared = a.intersection(b).compactMap(SubwordUnits.text(ofNGram:)).sorted()
+        #expect(shared == ["⟨대", "⟨대통", "대", "대통", "대통령", "령", "통", "통령"].sorted())
+        // The whole words differ, and a whole-word key is never an n-gram key.
+        #expect(SubwordUnits.keys(of: "대통령이".unicodeScalars).first != SubwordUnits.keys(of: "대통령의".unicodeScalars).first)
+        #expect(SubwordUnits.isWholeWord(SubwordUnits.wordKey(of: "대통령".unicodeScalars)))
+        #expect(!a.filter { !SubwordUnits.isWholeWord($0) }.contains { SubwordUnits.text(ofNGram: $0) == nil })
+        #expect(SubwordUnits.keys(of: [Unicode.Scalar]()).isEmpty)
+        // 4 syllables → 1 whole word + 4 unigrams + 5 bigrams + 4 trigrams.
+        #expect(a.count == 14)
+    }
+}
+
+@Suite struct SkipGramTests {
+    /// Finite differences: one step with a tiny learning rate moves each output row by
+    /// −lr·∂L/∂v and each input unit row by −lr·n·∂L/∂u (fastText's unscaled update of the mean).
+    @Test func stepFollowsTheLossGradient() {
+        let D = 6, units: [Int32] = [0, 2, 3], targets: [(row: Int32, label: Float)] = [(1, 1), (0, 0), (3, 0)]
+        var random = SeededRandom(seed: 3)
+        let input0 = (0..<(4 * D)).map { _ in random.normal() * 0.5 }, output0 = (0..<(4 * D)).map { _ in random.normal() * 0.5 }
+        func loss(_ input: [Float], _ output: [Float]) -> Double {
+            var h = [Double](repeating: 0, count: D)
+            for u in units { for d in 0..<D { h[d] += Double(input[Int(u) * D + d]) / Double(units.count) } }
+            return targets.reduce(0.0) { sum, t in
+                let dot = (0..<D).reduce(0.0) { $0 + h[$1] * Double(output[Int(t.row) * D + $1]) }
+                let p = 1 / (1 + exp(-dot))
+                return sum - (t.label > 0 ? log(p) : log(1 - p))
+            }
+        }
+        var input = input0, output = output0
+        var h = [Float](repeating: 0, count: D), g = [Float](repeating: 0, count: D)
+        let lr: Float = 1e-3
+        let reported = units.withUnsafeBufferPointer { u in
+            targets.withUnsafeBufferPointer { t in
+                SkipGram.step(units: u, targets: t, input: &input, output: &output, dimension: D, learningRate: lr, h: &h, gradient: &g)
+            }
+        }
+        #expect(abs(Double(reported) - loss(input0, output0)) < 1e-4)
+        let eps: Float = 1e-2
+        var worst = 0.0
+        for (table, isInput) in [(input0, true), (output0, false)] {
+            for i in table.indices {
+                var plus = table, minus = table
+                plus[i] += eps; minus[i] -= eps
+                let numeric = isInput ? (loss(plus, output0) - loss(minus, output0)) / Double(2 * eps)
+                                      : (loss(input0, plus) - loss(input0, minus)) / Double(2 * eps)
+                let row = i / D
+                let scale = isInput && units.contains(Int32(row)) ? Double(units.count) : 1
+                let expected = -Double(lr) * scale * numeric
+                let moved = Double(isInput ? input[i] - input0[i] : output[i] - output0[i])
+                worst = max(worst, abs(moved - expected) / max(1e-6, abs(expected) + abs(moved)))
+                if abs(expected) > 1e-6 { #expect(abs(moved - expected) / abs(expected) < 2e-2, "\(isInput ? "input" : "output")[\(i)]") }
+            }
+        }
+        #expect(worst < 5e-2)
+    }
+
+    /// Words that occur in the same contexts end up closer than words that never share one.
+    @Test func wordsOfTheSameContextsGetCloseVectors() throws {
+        let corpus = SkipGramCorpus()
+        var random = SeededRandom(seed: 5)
+        let fruits = ["사과", "포도", "딸기"], cities = ["부산", "대구", "광주"]
+        for _ in 0..<600 {
+            let f = fruits[Int(random.next() % 3)], c = cities[Int(random.next() % 3)]
+            corpus.add(line: "나는 \(f) 주스를 맛있게 마셨다")
+            corpus.add(line: "우리는 기차로 \(c) 여행을 떠났다")
+        }
+        var options = SkipGramOptions()
+        options.dimension = 16; options.epochs = 3; options.minWordCount = 2; options.minUnitCount = 2
+        options.subsample = 0; options.learningRate = 0.05
+        var reports = 0
+        let vectors = try SkipGram.train(corpus, options: options, progress: { _ in reports += 1 })
+        #expect(reports > 0)
+        func cosine(_ a: String, _ b: String) -> Float {
+            let x = vectors.vector(ofWord: a.unicodeScalars), y = vectors.vector(ofWord: b.unicodeScalars)
+            let dot = zip(x, y).reduce(0) { $0 + $1.0 * $1.1 }
+            return dot / ((x.reduce(0) { $0 + $1 * $1 }).squareRoot() * (y.reduce(0) { $0 + $1 * $1 }).squareRoot())
+        }
+        #expect(cosine("사과", "포도") > cosine("사과", "부산") + 0.2)
+        #expect(cosine("대구", "광주") > cosine("대구", "딸기") + 0.2)
+    }
+
+    @Test func tooLittleTextIsAnError() {
+        let corpus = SkipGramCorpus()
+        corpus.add(line: "한 번만 나오는 말")
+        #expect(throws: WordVectorsError.self) { try SkipGram.train(corpus, options: SkipGramOptions()) }
+        #expect(throws: WordVectorsError.self) { try SkipGram.train(SkipGramCorpus(), options: SkipGramOptions()) }
+    }
+}
+
+@Suite struct SubwordVectorsTests {
+    func sample() -> SubwordVectors {
+        let keys = SubwordUnits.keys(of: "서울".unicodeScalars)
+        var random = SeededRandom(seed: 2)
+        return SubwordVectors(dimension: 4, keys: keys, vectors: (0..<(keys.count * 4)).map { _ in random.normal() })
+    }
+
+    @Test func everyTokenCarriesItsWordsVector() {
+        let vectors = sample()
+        let tokens = SyllableTokenizer().tokenize(Normalizer().normalize("서울에서 서울."))
+        let table = vectors.tokenVectors(tokens[...])
+        #expect(table.count == tokens.count * 4)
+        let seoul = vectors.vector(ofWord: "서울".unicodeScalars)
+        #expect(Array(table[(4 * 4)..<(5 * 4)]) == seoul)  // 서 of the second 서울
+        #expect(Array(table[(5 * 4)..<(6 * 4)]) == seoul)
+        #expect(Array(table[0..<4]) == Array(table[4..<8]))  // 서울에서: one word, one vector
+        #expect(Array(table[(6 * 4)..<(7 * 4)]) == [0, 0, 0, 0])  // "." has no known unit
+        #expect(vectors.vector(ofWord: "뷁".unicodeScalars) == [0, 0, 0, 0])
+    }
+
+    @Test func savesAndLoads() throws {
+        let vectors = sample()
+        let path = NSTemporaryDirectory() + "korqa-wv-\(getpid()).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try vectors.save(to: path, metadata: ["note": "x"])
+        let loaded = try SubwordVectors.load(from: path)
+        #expect(loaded.keys == vectors.keys && loaded.vectors == vectors.vectors && loaded.dimension == 4)
+        #expect(try SubwordVectors.metadata(at: path)["note"] == "x")
+        #expect(throws: WordVectorsError.notFound(path: path + ".missing")) { try SubwordVectors.load(from: path + ".missing") }
+        try SafeTensors.write([.init(name: "w", shape: [1], values: [1])], metadata: [:], to: path)
+        #expect(throws: WordVectorsError.self) { try SubwordVectors.load(from: path) }
+    }
+}
