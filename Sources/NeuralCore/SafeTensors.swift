@@ -15,10 +15,14 @@ public enum SafeTensors {
         public var name: String
         public var shape: [Int]
         public var values: [Float]
-        public init(name: String, shape: [Int], values: [Float]) {
+        /// Stored as F16 (half the bytes; ~3 significant digits): for large frozen tables such as
+        /// word vectors, never for weights that keep training.
+        public var halfPrecision: Bool
+        public init(name: String, shape: [Int], values: [Float], halfPrecision: Bool = false) {
             precondition(shape.reduce(1, *) == values.count, "tensor \(name): shape \(shape) holds \(shape.reduce(1, *)) values, not \(values.count)")
-            self.name = name; self.shape = shape; self.values = values
+            self.name = name; self.shape = shape; self.values = values; self.halfPrecision = halfPrecision
         }
+        var bytesPerValue: Int { halfPrecision ? 2 : 4 }
     }
 
     /// Writes atomically: a temporary file beside `path`, fsync, then rename, so a crash never
@@ -32,9 +36,9 @@ public enum SafeTensors {
             header += "},"
         }
         header += entries.map { entry -> String in
-            let bytes = entry.values.count * 4
+            let bytes = entry.values.count * entry.bytesPerValue
             defer { offset += bytes }
-            return "\(quote(entry.name)):{\"dtype\":\"F32\",\"shape\":[\(entry.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}"
+            return "\(quote(entry.name)):{\"dtype\":\"\(entry.halfPrecision ? "F16" : "F32")\",\"shape\":[\(entry.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}"
         }.joined(separator: ",")
         header += "}"
         var headerBytes = Array(header.utf8)
@@ -50,7 +54,12 @@ public enum SafeTensors {
         ok = ok && fwrite(headerBytes, 1, headerBytes.count, file) == headerBytes.count
         for entry in entries where ok {
             // Float is little-endian on every platform Swift runs on here (x86_64, arm64).
-            ok = entry.values.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) == $0.count }
+            if entry.halfPrecision {
+                let half = entry.values.map { Float16($0).bitPattern.littleEndian }
+                ok = half.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) == $0.count }
+            } else {
+                ok = entry.values.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) == $0.count }
+            }
         }
         ok = ok && fflush(file) == 0 && fsync(fileno(file)) == 0
         let reason = String(cString: strerror(errno))
@@ -86,6 +95,8 @@ public final class SafeTensorsFile: @unchecked Sendable {
         public var shape: [Int]
         public var begin: Int
         public var end: Int
+        /// F16 on disk (`values` widens it to Float).
+        public var halfPrecision = false
     }
 
     public let path: String
@@ -140,21 +151,21 @@ public final class SafeTensorsFile: @unchecked Sendable {
             }
             guard let entry = value as? [String: Any] else { throw corrupt("tensor \(name): entry is not an object") }
             guard let dtype = entry["dtype"] as? String else { throw corrupt("tensor \(name): missing dtype") }
-            guard dtype == "F32" else { throw corrupt("tensor \(name): dtype \(dtype) is not supported (KorQA stores F32)") }
+            guard dtype == "F32" || dtype == "F16" else { throw corrupt("tensor \(name): dtype \(dtype) is not supported (KorQA stores F32, or F16 for frozen tables)") }
             guard let shapeAny = entry["shape"] as? [Any], let shape = shapeAny.map({ ($0 as? NSNumber)?.intValue }) as? [Int],
                   shape.allSatisfy({ $0 >= 0 }) else { throw corrupt("tensor \(name): shape is not a list of non-negative integers") }
             guard let offsetsAny = entry["data_offsets"] as? [Any], offsetsAny.count == 2,
                   let begin = (offsetsAny[0] as? NSNumber)?.intValue, let end = (offsetsAny[1] as? NSNumber)?.intValue else {
                 throw corrupt("tensor \(name): data_offsets is not [begin, end]")
             }
-            let expected = shape.reduce(1, *) * 4
+            let expected = shape.reduce(1, *) * (dtype == "F16" ? 2 : 4)
             guard begin >= 0, end >= begin, end - begin == expected else {
                 throw corrupt("tensor \(name): data_offsets [\(begin), \(end)] hold \(end - begin) bytes, shape \(shape) needs \(expected)")
             }
             guard dataStart + end <= size else {
                 throw corrupt("tensor \(name): data ends at byte \(dataStart + end) but the file has \(size) (truncated?)")
             }
-            tensors[name] = TensorInfo(shape: shape, begin: begin, end: end)
+            tensors[name] = TensorInfo(shape: shape, begin: begin, end: end, halfPrecision: dtype == "F16")
         }
         // Byte ranges must not overlap (the format requires them to tile the data section).
         let ordered = tensors.sorted { $0.value.begin < $1.value.begin }
@@ -174,6 +185,17 @@ public final class SafeTensorsFile: @unchecked Sendable {
     /// A copy of one tensor's values; nil when there is no tensor of that name.
     public func values(_ name: String) -> [Float]? {
         guard let info = tensors[name], let base else { return nil }
+        if info.halfPrecision {
+            let count = (info.end - info.begin) / 2
+            return [Float](unsafeUninitializedCapacity: count) { buffer, n in
+                for i in 0..<count {
+                    var bits: UInt16 = 0
+                    memcpy(&bits, base + dataStart + info.begin + 2 * i, 2)
+                    buffer[i] = Float(Float16(bitPattern: UInt16(littleEndian: bits)))
+                }
+                n = count
+            }
+        }
         let count = (info.end - info.begin) / 4
         return [Float](unsafeUninitializedCapacity: count) { buffer, n in
             memcpy(buffer.baseAddress!, base + dataStart + info.begin, info.end - info.begin)

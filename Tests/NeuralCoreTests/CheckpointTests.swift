@@ -33,6 +33,21 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["model.safetensors"])
     }
 
+    /// F16 tables take half the bytes and read back as the nearest half-precision values.
+    @Test func halfPrecisionTablesRoundTrip() throws {
+        let path = directory + "/half.safetensors"
+        let values: [Float] = [0, 1, -2.5, 0.1, 1e-3, 65504, 3.14159, -0.333333]
+        try SafeTensors.write([.init(name: "table", shape: [2, 4], values: values, halfPrecision: true),
+                               .init(name: "full", shape: [2], values: [0.1, 0.2])], metadata: [:], to: path)
+        let file = try SafeTensorsFile(path: path)
+        #expect(file.tensors["table"]?.halfPrecision == true && file.tensors["table"].map { $0.end - $0.begin } == 16)
+        #expect(file.values("table") == values.map { Float(Float16($0)) })
+        #expect(file.values("full") == [0.1, 0.2])
+        let loaded = file.values("table")!
+        for (a, b) in zip(loaded, values) { #expect(abs(a - b) <= 1e-3 * max(1, abs(b))) }
+        #expect(loaded[3] != values[3])  // 0.1 is not a half-precision number: it really was narrowed
+    }
+
     @Test func headerIsStandardSafetensors() throws {
         let path = directory + "/h.safetensors"
         try SafeTensors.write([SafeTensors.Entry(name: "w", shape: [2, 2], values: [1, 2, 3, 4])], metadata: ["k": "v"], to: path)
@@ -89,7 +104,9 @@ import Testing
             var bytes = Array(h.utf8); while bytes.count < n { bytes.append(0x20) }
             return Array(good[0..<8]) + bytes + Array(good[(8 + n)...])
         }
-        expectCorrupt(withHeader(header.replacingOccurrences(of: "\"F32\"", with: "\"F16\"")), "dtype F16 is not supported")
+        expectCorrupt(withHeader(header.replacingOccurrences(of: "\"F32\"", with: "\"I32\"")), "dtype I32 is not supported")
+        // F16 is read, but F32-sized data under an F16 label does not fit its shape.
+        expectCorrupt(withHeader(header.replacingOccurrences(of: "\"F32\"", with: "\"F16\"")), "bytes, shape")
         expectCorrupt(withHeader(header.replacingOccurrences(of: "\"data_offsets\":[0,", with: "\"data_offsets\":[4,")), "data_offsets")
     }
 
