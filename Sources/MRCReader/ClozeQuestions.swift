@@ -15,15 +15,18 @@ import NeuralCore
 public enum ClozeQuestions {
     /// Articles of WikiExtractor output: `<doc … title="T">` … `</doc>`, the first body line
     /// repeating the title. Lines are the article's body lines.
+    /// The title of a WikiExtractor `<doc … title="T">` line ("" when it has none); nil for any
+    /// other line.
+    public static func wikiExtractorTitle(_ line: Substring) -> String? {
+        guard line.hasPrefix("<doc ") else { return nil }
+        return line.range(of: "title=\"").map { String(line[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
+    }
+
     public static func wikiExtractorArticles(_ text: String) -> [(title: String, lines: [String])] {
         var articles: [(title: String, lines: [String])] = []
         var current: (title: String, lines: [String])?
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            if line.hasPrefix("<doc ") {
-                var title = ""
-                if let range = line.range(of: "title=\"") {
-                    title = String(line[range.upperBound...].prefix { $0 != "\"" })
-                }
+            if let title = wikiExtractorTitle(line) {
                 current = (title, [])
             } else if line.hasPrefix("</doc>") {
                 if let c = current { articles.append(c) }

@@ -58,7 +58,7 @@ public struct ReaderConfig: ModelConfig {
 /// Shapes: B windows, T context syllables, Q question syllables, D embedding, W word vector
 /// (0 without), A alignment, H hidden per direction.
 ///   e(x) = [E_syllable + E_initial + E_medial + E_final; w(word of x)]     [·, D + W]
-///   aligned_i = Σ_j softmax_j(relu(W e(c_i)) · relu(W e(q_j))) e(q_j)      [B, T, D]
+///   aligned_i = Σ_j softmax_j(relu(W e(c_i)) · relu(W e(q_j))) e(q_j)      [B, T, D + W]
 ///   h = BiLSTM stack([e(c); aligned; features])  (F = ContextFeatures.count) [B, T, 2H]
 ///   u = BiLSTM(e(q)); q = Σ_j softmax_j(w · u_j) u_j                         [B, 2H]
 /// With modeling layers (BiDAF, Seo et al. 2017), the context is read again knowing the question

@@ -100,18 +100,10 @@ extension KorQA {
             if noHoldout && (dev != nil || folds > 1) { throw ValidationError("--no-holdout cannot be combined with --dev or --folds.") }
         }
 
-        /// Loaded once in run(); nil without --word-vectors.
-        var loadedWordVectors: SubwordVectors?
-
-        enum CodingKeys: CodingKey {
-            case train, dev, out, pretrainCorpus, pretrainQuestions, pretrainEpochs, pretrainNoise, pretrainWhLast, wordVectors, initFrom,
-                 folds, foldFile, epochs, seed, batchSize, learningRate, patience, warmupSteps, averageDecay, embed, hidden, layers,
-                 modelingLayers, dropout, window, stride, readWindow, maxAnswer, limit, noHoldout, threads, resume
-        }
-
-        var options: ReaderTrainingOptions {
+        /// The run's options, with the --word-vectors file loaded (once, in run()).
+        func trainingOptions() throws -> ReaderTrainingOptions {
             var o = ReaderTrainingOptions()
-            o.wordVectors = loadedWordVectors
+            o.wordVectors = try wordVectors.map { try SubwordVectors.load(from: $0) }
             o.architecture.embeddingSize = embed; o.architecture.hiddenSize = hidden; o.architecture.contextLayers = layers
             o.architecture.modelingLayers = modelingLayers; o.architecture.dropout = dropout
             o.trainingWindowLength = window; o.trainingWindowStride = stride
@@ -122,9 +114,9 @@ extension KorQA {
             return o
         }
 
-        mutating func run() throws {
+        func run() throws {
             Parallelism.configure(threads: threads)
-            if let wordVectors { loadedWordVectors = try SubwordVectors.load(from: wordVectors) }
+            let options = try trainingOptions()
             let started = monotonicSeconds()
             let command = (["korqa"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let datasets = try train.map(load)
@@ -138,14 +130,15 @@ extension KorQA {
             if let initFrom { initial = try Reader.load(from: initFrom) }
             if let pretrainCorpus {
                 let excluded = Set((datasets + (devSet.map { [$0] } ?? [])).flatMap { $0.articles.map { SquadDataset.titleKey($0.title) } })
-                initial = try pretrain(corpus: pretrainCorpus, excludedTitles: excluded, datasets: datasets, display: display, metadata: metadata)
+                initial = try pretrain(corpus: pretrainCorpus, excludedTitles: excluded, datasets: datasets, options: options, display: display,
+                                       metadata: metadata)
                 metadata["korqa.pretrained_from"] = pretrainCorpus
             }
             let vocabulary = initial?.vocabulary
                 ?? Reader.buildVocabulary(datasets.flatMap { ReaderCorpus($0.items).tokenTexts }, options: options)
 
             if folds > 1 {
-                try crossValidate(datasets, initial: initial, vocabulary: vocabulary, display: display, metadata: metadata)
+                try crossValidate(datasets, initial: initial, vocabulary: vocabulary, options: options, display: display, metadata: metadata)
             } else {
                 var trainItems = datasets.flatMap(\.items), validation: [QAItem]
                 var runOptions = options
@@ -210,7 +203,7 @@ extension KorQA {
 
         // MARK: Pre-training
 
-        func pretrain(corpus: String, excludedTitles: Set<String>, datasets: [SquadDataset], display: TrainingDisplay,
+        func pretrain(corpus: String, excludedTitles: Set<String>, datasets: [SquadDataset], options: ReaderTrainingOptions, display: TrainingDisplay,
                       metadata: [String: String]) throws -> Reader {
             let directory = out + "/pretrain"
             if resume, FileManager.default.fileExists(atPath: directory + "/model.safetensors"),
@@ -276,7 +269,7 @@ extension KorQA {
 
         // MARK: Cross-validation
 
-        func crossValidate(_ datasets: [SquadDataset], initial: Reader?, vocabulary: Vocabulary, display: TrainingDisplay,
+        func crossValidate(_ datasets: [SquadDataset], initial: Reader?, vocabulary: Vocabulary, options: ReaderTrainingOptions, display: TrainingDisplay,
                            metadata: [String: String]) throws {
             let split = datasets[0], extra = datasets.dropFirst().flatMap(\.items)
             let assignment: [Int]

@@ -116,8 +116,7 @@ extension KorQA {
                 guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.io("cannot read \(file)") }
                 var skipping = false
                 for line in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true) where bytes < limit {
-                    if line.hasPrefix("<doc ") {
-                        let title = line.range(of: "title=\"").map { String(line[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
+                    if let title = ClozeQuestions.wikiExtractorTitle(line) {
                         skipping = excluded.contains(SquadDataset.titleKey(title))
                         if skipping { skipped += 1 }
                         continue
