@@ -180,6 +180,21 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
         let top = SpanDecoder.best(startScores: start, endScores: end, maxLength: 2, k: 4)
         #expect(top.map(\.score) == [7, 5, 5, 5] && top.allSatisfy { $0.first <= $0.last && $0.last - $0.first < 2 })
     }
+
+    /// The top-k list must equal sorting every allowed span (score descending, then (first,
+    /// last)), ties included: scores are drawn from a few integers so many spans tie.
+    @Test func decodingMatchesSortingEverySpan() {
+        var random = SeededRandom(seed: 7)
+        for trial in 0..<200 {
+            let n = 1 + trial % 23, maxLength = 1 + trial % 5, k = 1 + trial % 6
+            let start = (0..<n).map { _ in Float(random.next() % 4) }, end = (0..<n).map { _ in Float(random.next() % 4) }
+            var all: [SpanDecoder.Span] = []
+            for i in 0..<n { for j in i..<min(i + maxLength, n) { all.append(.init(first: i, last: j, score: start[i] + end[j])) } }
+            all.sort { $0.score != $1.score ? $0.score > $1.score : ($0.first, $0.last) < ($1.first, $1.last) }
+            #expect(SpanDecoder.best(startScores: start, endScores: end, maxLength: maxLength, k: k) == Array(all.prefix(k)),
+                    "n \(n), maxLength \(maxLength), k \(k)")
+        }
+    }
 }
 
 @Suite struct ReaderModelTests {
