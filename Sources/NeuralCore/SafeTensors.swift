@@ -11,18 +11,28 @@ public enum SafeTensors {
     /// Header JSON larger than this is treated as corruption rather than read into memory.
     static let maximumHeaderBytes = 100 << 20
 
+    /// How a tensor's values are stored. Weights that keep training are F32; F16 (~3
+    /// significant digits) and I8 (integers in -127...127, which the caller scales) are for
+    /// large frozen tables such as word vectors.
+    public enum DType: String, Sendable {
+        case f32 = "F32", f16 = "F16", i8 = "I8"
+        public var byteCount: Int {
+            switch self { case .f32: 4; case .f16: 2; case .i8: 1 }
+        }
+    }
+
     public struct Entry: Sendable {
         public var name: String
         public var shape: [Int]
         public var values: [Float]
-        /// Stored as F16 (half the bytes; ~3 significant digits): for large frozen tables such as
-        /// word vectors, never for weights that keep training.
-        public var halfPrecision: Bool
-        public init(name: String, shape: [Int], values: [Float], halfPrecision: Bool = false) {
+        public var dtype: DType
+        /// With `.i8`, every value must be an integer in -127...127.
+        public init(name: String, shape: [Int], values: [Float], dtype: DType = .f32) {
             precondition(shape.reduce(1, *) == values.count, "tensor \(name): shape \(shape) holds \(shape.reduce(1, *)) values, not \(values.count)")
-            self.name = name; self.shape = shape; self.values = values; self.halfPrecision = halfPrecision
+            precondition(dtype != .i8 || values.allSatisfy { $0 == $0.rounded() && abs($0) <= 127 },
+                         "tensor \(name): I8 values must be integers in -127...127")
+            self.name = name; self.shape = shape; self.values = values; self.dtype = dtype
         }
-        var bytesPerValue: Int { halfPrecision ? 2 : 4 }
     }
 
     /// Writes atomically: a temporary file beside `path`, fsync, then rename, so a crash never
@@ -36,9 +46,9 @@ public enum SafeTensors {
             header += "},"
         }
         header += entries.map { entry -> String in
-            let bytes = entry.values.count * entry.bytesPerValue
+            let bytes = entry.values.count * entry.dtype.byteCount
             defer { offset += bytes }
-            return "\(quote(entry.name)):{\"dtype\":\"\(entry.halfPrecision ? "F16" : "F32")\",\"shape\":[\(entry.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}"
+            return "\(quote(entry.name)):{\"dtype\":\"\(entry.dtype.rawValue)\",\"shape\":[\(entry.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}"
         }.joined(separator: ",")
         header += "}"
         var headerBytes = Array(header.utf8)
@@ -54,11 +64,15 @@ public enum SafeTensors {
         ok = ok && fwrite(headerBytes, 1, headerBytes.count, file) == headerBytes.count
         for entry in entries where ok {
             // Float is little-endian on every platform Swift runs on here (x86_64, arm64).
-            if entry.halfPrecision {
+            switch entry.dtype {
+            case .f32:
+                ok = entry.values.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) == $0.count }
+            case .f16:
                 let half = entry.values.map { Float16($0).bitPattern.littleEndian }
                 ok = half.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) == $0.count }
-            } else {
-                ok = entry.values.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) == $0.count }
+            case .i8:
+                let bytes = entry.values.map { Int8($0) }
+                ok = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) == $0.count }
             }
         }
         ok = ok && fflush(file) == 0 && fsync(fileno(file)) == 0
@@ -95,8 +109,8 @@ public final class SafeTensorsFile: @unchecked Sendable {
         public var shape: [Int]
         public var begin: Int
         public var end: Int
-        /// F16 on disk (`values` widens it to Float).
-        public var halfPrecision = false
+        /// The stored type (`values` widens F16 and I8 to Float).
+        public var dtype = SafeTensors.DType.f32
     }
 
     public let path: String
@@ -151,21 +165,23 @@ public final class SafeTensorsFile: @unchecked Sendable {
             }
             guard let entry = value as? [String: Any] else { throw corrupt("tensor \(name): entry is not an object") }
             guard let dtype = entry["dtype"] as? String else { throw corrupt("tensor \(name): missing dtype") }
-            guard dtype == "F32" || dtype == "F16" else { throw corrupt("tensor \(name): dtype \(dtype) is not supported (KorQA stores F32, or F16 for frozen tables)") }
+            guard let type = SafeTensors.DType(rawValue: dtype) else {
+                throw corrupt("tensor \(name): dtype \(dtype) is not supported (KorQA stores F32, or F16/I8 for frozen tables)")
+            }
             guard let shapeAny = entry["shape"] as? [Any], let shape = shapeAny.map({ ($0 as? NSNumber)?.intValue }) as? [Int],
                   shape.allSatisfy({ $0 >= 0 }) else { throw corrupt("tensor \(name): shape is not a list of non-negative integers") }
             guard let offsetsAny = entry["data_offsets"] as? [Any], offsetsAny.count == 2,
                   let begin = (offsetsAny[0] as? NSNumber)?.intValue, let end = (offsetsAny[1] as? NSNumber)?.intValue else {
                 throw corrupt("tensor \(name): data_offsets is not [begin, end]")
             }
-            let expected = shape.reduce(1, *) * (dtype == "F16" ? 2 : 4)
+            let expected = shape.reduce(1, *) * type.byteCount
             guard begin >= 0, end >= begin, end - begin == expected else {
                 throw corrupt("tensor \(name): data_offsets [\(begin), \(end)] hold \(end - begin) bytes, shape \(shape) needs \(expected)")
             }
             guard dataStart + end <= size else {
                 throw corrupt("tensor \(name): data ends at byte \(dataStart + end) but the file has \(size) (truncated?)")
             }
-            tensors[name] = TensorInfo(shape: shape, begin: begin, end: end, halfPrecision: dtype == "F16")
+            tensors[name] = TensorInfo(shape: shape, begin: begin, end: end, dtype: type)
         }
         // Byte ranges must not overlap (the format requires them to tile the data section).
         let ordered = tensors.sorted { $0.value.begin < $1.value.begin }
@@ -185,20 +201,22 @@ public final class SafeTensorsFile: @unchecked Sendable {
     /// A copy of one tensor's values; nil when there is no tensor of that name.
     public func values(_ name: String) -> [Float]? {
         guard let info = tensors[name], let base else { return nil }
-        if info.halfPrecision {
-            let count = (info.end - info.begin) / 2
-            return [Float](unsafeUninitializedCapacity: count) { buffer, n in
+        let start = base + dataStart + info.begin
+        let count = (info.end - info.begin) / info.dtype.byteCount
+        return [Float](unsafeUninitializedCapacity: count) { buffer, n in
+            switch info.dtype {
+            case .f32:
+                memcpy(buffer.baseAddress!, start, info.end - info.begin)
+            case .f16:
                 for i in 0..<count {
                     var bits: UInt16 = 0
-                    memcpy(&bits, base + dataStart + info.begin + 2 * i, 2)
+                    memcpy(&bits, start + 2 * i, 2)
                     buffer[i] = Float(Float16(bitPattern: UInt16(littleEndian: bits)))
                 }
-                n = count
+            case .i8:
+                let bytes = start.assumingMemoryBound(to: Int8.self)
+                for i in 0..<count { buffer[i] = Float(bytes[i]) }
             }
-        }
-        let count = (info.end - info.begin) / 4
-        return [Float](unsafeUninitializedCapacity: count) { buffer, n in
-            memcpy(buffer.baseAddress!, base + dataStart + info.begin, info.end - info.begin)
             n = count
         }
     }

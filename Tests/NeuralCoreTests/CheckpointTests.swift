@@ -37,15 +37,28 @@ import Testing
     @Test func halfPrecisionTablesRoundTrip() throws {
         let path = directory + "/half.safetensors"
         let values: [Float] = [0, 1, -2.5, 0.1, 1e-3, 65504, 3.14159, -0.333333]
-        try SafeTensors.write([.init(name: "table", shape: [2, 4], values: values, halfPrecision: true),
+        try SafeTensors.write([.init(name: "table", shape: [2, 4], values: values, dtype: .f16),
                                .init(name: "full", shape: [2], values: [0.1, 0.2])], metadata: [:], to: path)
         let file = try SafeTensorsFile(path: path)
-        #expect(file.tensors["table"]?.halfPrecision == true && file.tensors["table"].map { $0.end - $0.begin } == 16)
+        #expect(file.tensors["table"]?.dtype == .f16 && file.tensors["table"].map { $0.end - $0.begin } == 16)
         #expect(file.values("table") == values.map { Float(Float16($0)) })
         #expect(file.values("full") == [0.1, 0.2])
         let loaded = file.values("table")!
         for (a, b) in zip(loaded, values) { #expect(abs(a - b) <= 1e-3 * max(1, abs(b))) }
         #expect(loaded[3] != values[3])  // 0.1 is not a half-precision number: it really was narrowed
+    }
+
+    /// I8 tables take one byte a value and read back exactly; Python's safetensors names the
+    /// type "I8" too.
+    @Test func int8TablesRoundTrip() throws {
+        let path = directory + "/int8.safetensors"
+        let values: [Float] = [0, 1, -1, 127, -127, 42, -5, 100]
+        try SafeTensors.write([.init(name: "table", shape: [4, 2], values: values, dtype: .i8),
+                               .init(name: "scale", shape: [4], values: [0.5, 0.25, 1, 2])], metadata: [:], to: path)
+        let file = try SafeTensorsFile(path: path)
+        #expect(file.tensors["table"]?.dtype == .i8 && file.tensors["table"].map { $0.end - $0.begin } == 8)
+        #expect(file.values("table") == values)
+        #expect(file.values("scale") == [0.5, 0.25, 1, 2])
     }
 
     @Test func headerIsStandardSafetensors() throws {

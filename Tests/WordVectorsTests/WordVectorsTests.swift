@@ -156,4 +156,44 @@ import Testing
         try SafeTensors.write([.init(name: "w", shape: [1], values: [1])], metadata: [:], to: path)
         #expect(throws: WordVectorsError.self) { try SubwordVectors.load(from: path) }
     }
+
+    /// One byte a value, scaled per row: every value within half a step of the trained one,
+    /// loading gives the same floats, and saving what was loaded writes the same file.
+    @Test func storesOneBytePerValueScaledPerRow() throws {
+        var random = SeededRandom(seed: 3)
+        let dimension = 16, keys: [UInt64] = (0..<50).map { UInt64($0) + 1 }
+        var trained = (0..<(keys.count * dimension)).map { _ in (random.uniform() * 2 - 1) * 0.3 }
+        for d in 0..<dimension { trained[d] = 0 }  // an all-zero row stays zero
+        let vectors = SubwordVectors(dimension: dimension, keys: keys, vectors: trained)
+        for r in 1..<keys.count {
+            let row = (r * dimension)..<((r + 1) * dimension)
+            let step = trained[row].map(abs).max()! / 127
+            for i in row { #expect(abs(vectors.vectors[i] - trained[i]) <= step * 0.51 + 1e-3 * abs(trained[i]), "row \(r)") }
+            #expect(Set(vectors.vectors[row].map { ($0 / step).rounded() }).count <= 255)
+        }
+        #expect(vectors.vectors[0..<dimension].allSatisfy { $0 == 0 })
+
+        let path = NSTemporaryDirectory() + "korqa-wv8-\(getpid()).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try vectors.save(to: path)
+        let file = try SafeTensorsFile(path: path)
+        #expect(file.tensors["vectors"]?.dtype == .i8 && file.tensors["vectors"].map { $0.end - $0.begin } == keys.count * dimension)
+        let loaded = try SubwordVectors.load(from: path)
+        #expect(loaded.vectors == vectors.vectors)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try loaded.save(to: path)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
+
+        // A table saved in F16 (before I8 storage) loads to the values freshly trained ones get.
+        try SafeTensors.write([.init(name: "vectors", shape: [keys.count, dimension], values: trained, dtype: .f16)],
+                              metadata: ["korqa.word_vectors": "1", "korqa.word_vector_units": keys.map { String($0, radix: 16) }.joined(separator: " ")],
+                              to: path)
+        #expect(try SubwordVectors.load(from: path).vectors == vectors.vectors)
+
+        // An I8 table without its scales cannot be read as vectors.
+        try SafeTensors.write([.init(name: "vectors", shape: [keys.count, dimension], values: [Float](repeating: 1, count: keys.count * dimension), dtype: .i8)],
+                              metadata: ["korqa.word_vectors": "1", "korqa.word_vector_units": keys.map { String($0, radix: 16) }.joined(separator: " ")],
+                              to: path)
+        #expect(throws: WordVectorsError.self) { try SubwordVectors.load(from: path) }
+    }
 }
