@@ -52,7 +52,7 @@ WORD_VECTORS ?= runs/word-vectors.safetensors
 word-vectors: release
 	.build/release/korqa train word-vectors --corpus $(DATA)/mrc/kowiki \
 	  --exclude-titles-of $(DATA)/korquad/KorQuAD_v1.0_dev.json --exclude-titles-of $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json \
-	  --epochs 5 --seed 1 --out $(WORD_VECTORS) $(if $(RESUME),--resume,)
+	  --dimension 128 --epochs 5 --seed 1 --out $(WORD_VECTORS) $(if $(RESUME),--resume,)
 
 $(WORD_VECTORS):
 	$(MAKE) word-vectors

@@ -45,7 +45,7 @@ public final class SkipGramCorpus: @unchecked Sendable {
 /// window is a positive example and `negatives` words drawn from unigram^0.75 negative ones.
 ///   loss = −log σ(h · v_o) − Σ_n log σ(−h · v_n)
 public struct SkipGramOptions: Sendable, Codable, Equatable {
-    public var dimension = 64
+    public var dimension = 128
     /// Largest window (each center draws 1…window words per side, as word2vec does).
     public var window = 5
     public var negatives = 5

@@ -20,7 +20,9 @@ extension KorQA {
             the span in its paragraph), skips articles whose titles appear in any --train or --dev \
             file, pre-trains the reader on them (OUT/pretrain), and then fine-tunes it on --train.
 
-            --word-vectors FILE (from `korqa train word-vectors`) gives a new reader pre-trained             word vectors: each syllable reads the frozen vector of its word beside its learned             embedding. The file is copied into the reader's directory.
+            --word-vectors FILE (from `korqa train word-vectors`) gives a new reader pre-trained \
+            word vectors: each syllable reads the frozen vector of its word beside its learned \
+            embedding. The file is copied into the reader's directory.
 
             --folds K runs K-fold cross-validation over the FIRST --train file's articles (the \
             fold of each article from --fold-file, e.g. resources/korquad-dev-folds.tsv, or a \
@@ -60,12 +62,15 @@ extension KorQA {
         @Option(help: "Learning-rate warm-up steps (batches).") var warmupSteps = 300
         @Option(help: "Validate and keep a moving average of the weights with this decay per step (e.g. 0.995; 0 = off).")
         var averageDecay: Float = 0
-        @Option(help: "Embedding size.") var embed = 128
-        @Option(help: "LSTM hidden size per direction (96 answers a 500-syllable passage in < 10 ms on one core).") var hidden = 96
-        @Option(help: "Context BiLSTM layers.") var layers = 2
-        @Option(help: "Modeling BiLSTM layers over the question-aware context (BiDAF); 0 = point from the context layers (DrQA).")
-        var modelingLayers = 0
-        @Option(help: "Dropout probability.") var dropout: Float = 0.3
+        // Architecture of a new reader: optional, so a reader started --init-from (which keeps its
+        // own) can refuse them instead of ignoring them.
+        @Option(help: "Embedding size of a new reader (default 128).") var embed: Int?
+        @Option(help: "LSTM hidden size per direction of a new reader (default 96: answers a 500-syllable passage in < 10 ms on one core).")
+        var hidden: Int?
+        @Option(help: "Context BiLSTM layers of a new reader (default 2).") var layers: Int?
+        @Option(help: "Modeling BiLSTM layers over the question-aware context (BiDAF) of a new reader; 0 = point from the context layers (DrQA) (default 0).")
+        var modelingLayers: Int?
+        @Option(help: "Dropout probability of a new reader (default 0.3).") var dropout: Float?
         @Option(help: "Syllables per training window (the one around each answer).") var window = 512
         @Option(help: "Syllables between training window starts.") var stride = 256
         @Option(help: "Syllables per window when reading (validation, and the saved reader's default; the stride is half).") var readWindow = 1024
@@ -78,23 +83,27 @@ extension KorQA {
 
         func validate() throws {
             guard !train.isEmpty else { throw ValidationError("give at least one --train FILE.") }
-            for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--patience", patience), ("--embed", embed),
-                                  ("--hidden", hidden), ("--layers", layers), ("--threads", threads), ("--folds", folds),
+            for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--patience", patience), ("--embed", embed ?? 1),
+                                  ("--hidden", hidden ?? 1), ("--layers", layers ?? 1), ("--threads", threads), ("--folds", folds),
                                   ("--window", window), ("--stride", stride), ("--read-window", readWindow), ("--max-answer", maxAnswer),
                                   ("--pretrain-epochs", pretrainEpochs), ("--pretrain-questions", pretrainQuestions)] where value < 1 {
                 throw ValidationError("\(name) must be at least 1 (got \(value)).")
             }
-            guard modelingLayers >= 0 else { throw ValidationError("--modeling-layers must not be negative (got \(modelingLayers)).") }
+            guard (modelingLayers ?? 0) >= 0 else { throw ValidationError("--modeling-layers must not be negative (got \(modelingLayers ?? 0)).") }
             guard warmupSteps >= 0 else { throw ValidationError("--warmup-steps must not be negative.") }
             guard stride <= window else { throw ValidationError("--stride (\(stride)) must not exceed --window (\(window)).") }
             guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive.") }
             guard averageDecay >= 0 && averageDecay < 1 else { throw ValidationError("--average-decay must be in [0, 1) (got \(averageDecay)).") }
-            guard dropout >= 0 && dropout < 1 else { throw ValidationError("--dropout must be in [0, 1).") }
+            if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1).") }
             guard (0...1).contains(pretrainNoise) else { throw ValidationError("--pretrain-noise must be in [0, 1] (got \(pretrainNoise)).") }
             guard (0...1).contains(pretrainWhLast) else { throw ValidationError("--pretrain-wh-last must be in [0, 1] (got \(pretrainWhLast)).") }
             if pretrainCorpus != nil && initFrom != nil { throw ValidationError("use either --pretrain-corpus or --init-from, not both.") }
-            if wordVectors != nil && initFrom != nil {
-                throw ValidationError("--init-from keeps the word vectors of the reader it starts from; drop --word-vectors.")
+            if initFrom != nil {
+                let given = [("--word-vectors", wordVectors != nil), ("--embed", embed != nil), ("--hidden", hidden != nil), ("--layers", layers != nil),
+                             ("--modeling-layers", modelingLayers != nil), ("--dropout", dropout != nil)].filter(\.1).map(\.0)
+                if !given.isEmpty {
+                    throw ValidationError("--init-from keeps the architecture and word vectors of the reader it starts from; drop \(given.joined(separator: ", ")).")
+                }
             }
             if folds > 1 && dev != nil { throw ValidationError("--dev cannot be combined with --folds (each fold holds out its own validation articles).") }
             if noHoldout && (dev != nil || folds > 1) { throw ValidationError("--no-holdout cannot be combined with --dev or --folds.") }
@@ -104,8 +113,11 @@ extension KorQA {
         func trainingOptions() throws -> ReaderTrainingOptions {
             var o = ReaderTrainingOptions()
             o.wordVectors = try wordVectors.map { try SubwordVectors.load(from: $0) }
-            o.architecture.embeddingSize = embed; o.architecture.hiddenSize = hidden; o.architecture.contextLayers = layers
-            o.architecture.modelingLayers = modelingLayers; o.architecture.dropout = dropout
+            if let embed { o.architecture.embeddingSize = embed }
+            if let hidden { o.architecture.hiddenSize = hidden }
+            if let layers { o.architecture.contextLayers = layers }
+            if let modelingLayers { o.architecture.modelingLayers = modelingLayers }
+            if let dropout { o.architecture.dropout = dropout }
             o.trainingWindowLength = window; o.trainingWindowStride = stride
             o.settings.windowLength = readWindow; o.settings.windowStride = max(1, readWindow / 2); o.settings.maxAnswerLength = maxAnswer
             o.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: warmupSteps,
