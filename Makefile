@@ -59,7 +59,7 @@ $(WORD_VECTORS):
 
 # The reader's 5-fold cross-validation on KorQuAD dev by article (+ TyDi train in every fold),
 # after pre-training on synthetic questions from Korean Wikipedia, with the word vectors above.
-# ~55 min on 2 cores.
+# ~60 min on 2 cores.
 cv-reader: release $(WORD_VECTORS)
 	.build/release/korqa train reader --train $(DATA)/korquad/KorQuAD_v1.0_dev.json \
 	  --train $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json --pretrain-corpus $(DATA)/mrc/kowiki \

@@ -34,7 +34,7 @@ public struct ReaderAnswer: Equatable, Sendable {
 ///
 /// ```swift
 /// let reader = try Reader.load(from: "resources/reader-korquad")
-/// reader.answers(question: "지미 카터는 몇 대 대통령인가?", context: passage, top: 1)[0].text   // "39대"
+/// reader.answers(question: "지미 카터는 몇 대 대통령인가?", context: passage, top: 1)[0].text   // "39"
 /// ```
 public final class Reader: @unchecked Sendable {
     public let model: ReaderModel
