@@ -90,6 +90,9 @@ public struct ReaderTrainingOptions: Sendable {
     /// Pre-trained word vectors a new reader reads (frozen); their size sets
     /// `architecture.wordVectorSize`. A reader trained from `initial` keeps its own.
     public var wordVectors: SubwordVectors?
+    /// Dropout while training from `initial` (nil: the initial reader's). It changes no weight, so
+    /// a pre-trained reader can be fine-tuned with more of it on a small labelled set.
+    public var fineTuneDropout: Float?
     /// Training examples are windows of at most this many syllables around the answer (and
     /// `trainingWindowStride` apart): shorter than reading windows, so batches stay cheap.
     public var trainingWindowLength = 512
@@ -187,7 +190,9 @@ extension Reader {
                              keepLast: Bool = false) throws -> (Reader, TrainingSummary) {
         let reader: Reader
         if let initial {
-            let model = ReaderModel(config: initial.model.config, seed: options.train.seed)
+            var config = initial.model.config
+            if let dropout = options.fineTuneDropout { config.dropout = dropout }
+            let model = ReaderModel(config: config, seed: options.train.seed)
             model.store.copyValues(from: initial.model.store)
             reader = Reader(model: model, vocabulary: initial.vocabulary, settings: options.settings, wordVectors: initial.wordVectors)
         } else {

@@ -63,14 +63,15 @@ extension KorQA {
         @Option(help: "Validate and keep a moving average of the weights with this decay per step (e.g. 0.995; 0 = off).")
         var averageDecay: Float = 0
         // Architecture of a new reader: optional, so a reader started --init-from (which keeps its
-        // own) can refuse them instead of ignoring them.
+        // own) can refuse them instead of ignoring them. Dropout is no part of the weights, so it
+        // may change when fine-tuning.
         @Option(help: "Embedding size of a new reader (default 128).") var embed: Int?
         @Option(help: "LSTM hidden size per direction of a new reader (default 96: answers a 500-syllable passage in < 10 ms on one core).")
         var hidden: Int?
         @Option(help: "Context BiLSTM layers of a new reader (default 2).") var layers: Int?
         @Option(help: "Modeling BiLSTM layers over the question-aware context (BiDAF) of a new reader; 0 = point from the context layers (DrQA) (default 0).")
         var modelingLayers: Int?
-        @Option(help: "Dropout probability of a new reader (default 0.3).") var dropout: Float?
+        @Option(help: "Dropout probability (default 0.3; with --init-from, the fine-tuning's: default the reader's own).") var dropout: Float?
         @Option(help: "Syllables per training window (the one around each answer).") var window = 512
         @Option(help: "Syllables between training window starts.") var stride = 256
         @Option(help: "Syllables per window when reading (validation, and the saved reader's default; the stride is half).") var readWindow = 1024
@@ -100,7 +101,7 @@ extension KorQA {
             if pretrainCorpus != nil && initFrom != nil { throw ValidationError("use either --pretrain-corpus or --init-from, not both.") }
             if initFrom != nil {
                 let given = [("--word-vectors", wordVectors != nil), ("--embed", embed != nil), ("--hidden", hidden != nil), ("--layers", layers != nil),
-                             ("--modeling-layers", modelingLayers != nil), ("--dropout", dropout != nil)].filter(\.1).map(\.0)
+                             ("--modeling-layers", modelingLayers != nil)].filter(\.1).map(\.0)
                 if !given.isEmpty {
                     throw ValidationError("--init-from keeps the architecture and word vectors of the reader it starts from; drop \(given.joined(separator: ", ")).")
                 }
@@ -117,7 +118,7 @@ extension KorQA {
             if let hidden { o.architecture.hiddenSize = hidden }
             if let layers { o.architecture.contextLayers = layers }
             if let modelingLayers { o.architecture.modelingLayers = modelingLayers }
-            if let dropout { o.architecture.dropout = dropout }
+            if let dropout { o.architecture.dropout = dropout; o.fineTuneDropout = initFrom != nil ? dropout : nil }
             o.trainingWindowLength = window; o.trainingWindowStride = stride
             o.settings.windowLength = readWindow; o.settings.windowStride = max(1, readWindow / 2); o.settings.maxAnswerLength = maxAnswer
             o.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: warmupSteps,
