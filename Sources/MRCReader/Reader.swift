@@ -51,8 +51,7 @@ public final class Reader: @unchecked Sendable {
 
     /// The model's input for windows of contexts and their questions.
     func batch(contexts: [ArraySlice<Token>], questions: [[Token]]) -> ReaderModel.Batch {
-        ReaderModel.Batch(contexts: contexts, questions: questions, vocabulary: vocabulary, wordVectors: wordVectors,
-                          featureCount: model.config.contextFeatureCount)
+        ReaderModel.Batch(contexts: contexts, questions: questions, vocabulary: vocabulary, wordVectors: wordVectors)
     }
 
     /// A question to read: its syllable tokens and the tokenized context it is asked about.

@@ -98,20 +98,9 @@ public enum SpanDecoder {
 ///    where answers end, which word boundaries alone get wrong (a closed class, like DrQA's POS);
 /// 5. the share of the question's syllable bigrams that occur in this syllable's sentence;
 /// 6. this syllable's sentence shares the most question bigrams in the window. 5 and 6 point at
-///    the sentence the question paraphrases, which attention learns slowly from few examples;
-/// 7. the syllable's word, without its particle, is a word of the question without its particle
-///    ("대통령으로" ~ "대통령이"; stems of ≥ 2 syllables): DrQA's lemma match, which syllable and
-///    bigram matches only approximate;
-/// 8. the share of the question's stems that words within `neighbourhood` words of this one
-///    match: where in a long sentence the question's words gather, next to the answer.
-///
-/// Readers saved before 7 and 8 existed read the first `legacyCount` only
-/// (`ReaderConfig.contextFeatureCount`).
+///    the sentence the question paraphrases, which attention learns slowly from few examples.
 public enum ContextFeatures {
-    public static let count = 9
-    public static let legacyCount = 7
-    static let neighbourhood = 6
-    static let minimumStemLength = 2
+    public static let count = 7
 
     /// Particles and endings that follow a noun in the same word, as syllable strings: the ones
     /// synthetic questions strip from answers (`ClozeQuestions.particles`) and more.
@@ -122,86 +111,55 @@ public enum ContextFeatures {
     ])
     static let longestParticle = 3
 
-    /// A word of a token sequence: its token range, where its particle starts (nil: none) and
-    /// its stem (the word before the particle and any trailing punctuation).
-    struct Word {
-        var range: Range<Int>
-        var particleStart: Int?
-        var stem: String
-    }
-
-    /// The words of `tokens`: runs of tokens with no gap between them.
-    static func words(_ tokens: ArraySlice<Token>) -> [Word] {
-        var result: [Word] = []
-        var wordStart = tokens.startIndex
-        for i in tokens.indices where i == tokens.endIndex - 1 || tokens[i + 1].start > tokens[i].end {
-            // The particle: the longest suffix in the list that leaves a stem of ≥ 1 syllable
-            // (trailing punctuation aside: "서울이다." → 이).
-            var end = i
-            while end > wordStart, !(tokens[end].text.unicodeScalars.first?.properties.isAlphabetic ?? false) { end -= 1 }
-            var stemEnd = end + 1, particleStart: Int?
-            for length in stride(from: min(longestParticle, end - wordStart), through: 1, by: -1) {
-                let suffixStart = end - length + 1
-                if particles.contains(tokens[suffixStart...end].lazy.map(\.text).joined()) {
-                    particleStart = suffixStart; stemEnd = suffixStart
-                    break
-                }
-            }
-            result.append(Word(range: wordStart..<(i + 1), particleStart: particleStart,
-                               stem: tokens[wordStart..<stemEnd].lazy.map(\.text).joined()))
-            wordStart = i + 1
-        }
-        return result
-    }
-
-    /// Row-major [window.count, count]: the first `count` features (at most `Self.count`) of
-    /// each window position. The question is its syllable tokens with their offsets (a gap
-    /// between two tokens is a space).
-    public static func compute(window: ArraySlice<Token>, question: [Token], count: Int = Self.count) -> [Float] {
-        precondition((1...Self.count).contains(count), "there are \(Self.count) context features")
-        let asked = Set(question.lazy.map(\.text))
+    /// Row-major [window.count, count].
+    public static func compute(window: ArraySlice<Token>, question: [String]) -> [Float] {
+        let asked = Set(question)
         var bigrams = Set<String>()
-        for i in question.indices.dropFirst() { bigrams.insert(question[i - 1].text + question[i].text) }
-        let questionStems = Set(words(question[...]).lazy.map(\.stem).filter { $0.count >= minimumStemLength })
+        for i in question.indices.dropFirst() { bigrams.insert(question[i - 1] + question[i]) }
         var values = [Float](repeating: 0, count: window.count * count)
         let first = window.startIndex, last = window.endIndex - 1
-        func set(_ i: Int, _ k: Int, _ v: Float) { if k < count { values[(i - first) * count + k] = v } }
-        let contextWords = words(window)
-        for word in contextWords {
-            set(word.range.lowerBound, 2, 1)
-            set(word.range.upperBound - 1, 3, 1)
-            if let p = word.particleStart { set(p, 4, 1) }
-        }
+        func startsWord(_ i: Int) -> Bool { i == first || window[i - 1].end < window[i].start }
+        func endsWord(_ i: Int) -> Bool { i == last || window[i + 1].start > window[i].end }
+        var wordStart = first
         var sentenceStart = first
         var sentences: [(range: Range<Int>, matched: Int)] = []
         var sentenceBigrams = Set<String>()
-        for i in window.indices {
+        for (t, i) in window.indices.enumerated() {
             let token = window[i]
-            if asked.contains(token.text) { set(i, 0, 1) }
+            if startsWord(i) { wordStart = i }
+            if asked.contains(token.text) { values[t * count] = 1 }
             let matchesBefore = i > first && bigrams.contains(window[i - 1].text + token.text)
             if matchesBefore { sentenceBigrams.insert(window[i - 1].text + token.text) }
-            if matchesBefore || (i < last && bigrams.contains(token.text + window[i + 1].text)) { set(i, 1, 1) }
-            // A sentence ends at ".", "?" or "!" that ends a word.
-            let endsWord = i == last || window[i + 1].start > token.end
-            if endsWord && ([".", "?", "!"].contains(token.text) || i == last) {
-                sentences.append((sentenceStart..<(i + 1), sentenceBigrams.count))
-                sentenceStart = i + 1
-                sentenceBigrams = []
+            if matchesBefore || (i < last && bigrams.contains(token.text + window[i + 1].text)) { values[t * count + 1] = 1 }
+            if startsWord(i) { values[t * count + 2] = 1 }
+            if endsWord(i) {
+                values[t * count + 3] = 1
+                // The particle: the longest suffix in the list that leaves a stem of ≥ 1 syllable
+                // (trailing punctuation aside: "서울이다." → 이).
+                var end = i
+                while end > wordStart, !(window[end].text.unicodeScalars.first?.properties.isAlphabetic ?? false) { end -= 1 }
+                for length in stride(from: min(longestParticle, end - wordStart), through: 1, by: -1) {
+                    let suffixStart = end - length + 1
+                    if particles.contains(window[suffixStart...end].lazy.map(\.text).joined()) {
+                        values[(suffixStart - first) * count + 4] = 1
+                        break
+                    }
+                }
+                // A sentence ends at ".", "?" or "!" that ends a word.
+                if [".", "?", "!"].contains(token.text) || i == last {
+                    sentences.append((sentenceStart..<(i + 1), sentenceBigrams.count))
+                    sentenceStart = i + 1
+                    sentenceBigrams = []
+                }
             }
         }
         let best = sentences.map(\.matched).max() ?? 0
         for sentence in sentences {
             let share = bigrams.isEmpty ? 0 : Float(sentence.matched) / Float(bigrams.count)
             let isBest: Float = best > 0 && sentence.matched == best ? 1 : 0
-            for i in sentence.range { set(i, 5, share); set(i, 6, isBest) }
-        }
-        guard count > 7, !questionStems.isEmpty else { return values }
-        let matched = contextWords.map { questionStems.contains($0.stem) ? $0.stem : nil }
-        for (w, word) in contextWords.enumerated() {
-            let near = Set(matched[max(0, w - neighbourhood)...min(contextWords.count - 1, w + neighbourhood)].compactMap { $0 })
-            for i in word.range {
-                if matched[w] != nil { set(i, 7, 1) }
-                set(i, 8, Float(near.count) / Float(questionStems.count))
+            for i in sentence.range {
+                values[(i - first) * count + 5] = share
+                values[(i - first) * count + 6] = isBest
             }
         }
         return values

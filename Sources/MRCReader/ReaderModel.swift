@@ -17,17 +17,15 @@ public struct ReaderConfig: ModelConfig {
     /// Size of the pre-trained word vectors (`SubwordVectors`, frozen) each syllable carries
     /// beside its learned embedding: the vector of the word it is in. 0 = none.
     public var wordVectorSize = 0
-    /// How many of `ContextFeatures` the context encoder reads (the first ones).
-    public var contextFeatureCount = ContextFeatures.count
 
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
 
     enum CodingKeys: String, CodingKey {
-        case vocabularySize, embeddingSize, hiddenSize, contextLayers, modelingLayers, alignSize, dropout, wordVectorSize, contextFeatureCount
+        case vocabularySize, embeddingSize, hiddenSize, contextLayers, modelingLayers, alignSize, dropout, wordVectorSize
     }
 
     /// Readers saved before the modeling layer or word vectors existed have no `modelingLayers`
-    /// or `wordVectorSize` key: 0; before the word-level features, no `contextFeatureCount`: 7.
+    /// or `wordVectorSize` key: 0.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         vocabularySize = try c.decode(Int.self, forKey: .vocabularySize)
@@ -38,11 +36,10 @@ public struct ReaderConfig: ModelConfig {
         alignSize = try c.decode(Int.self, forKey: .alignSize)
         dropout = try c.decode(Float.self, forKey: .dropout)
         wordVectorSize = try c.decodeIfPresent(Int.self, forKey: .wordVectorSize) ?? 0
-        contextFeatureCount = try c.decodeIfPresent(Int.self, forKey: .contextFeatureCount) ?? ContextFeatures.legacyCount
     }
 
-    /// `modelingLayers`, `wordVectorSize` and `contextFeatureCount` are written only when they
-    /// differ from what older readers had, so those keep their exact config text.
+    /// `modelingLayers` and `wordVectorSize` are written only when used, so older readers keep
+    /// their exact config text.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(vocabularySize, forKey: .vocabularySize)
@@ -53,7 +50,6 @@ public struct ReaderConfig: ModelConfig {
         try c.encode(alignSize, forKey: .alignSize)
         try c.encode(dropout, forKey: .dropout)
         if wordVectorSize > 0 { try c.encode(wordVectorSize, forKey: .wordVectorSize) }
-        if contextFeatureCount != ContextFeatures.legacyCount { try c.encode(contextFeatureCount, forKey: .contextFeatureCount) }
     }
 }
 
@@ -63,7 +59,7 @@ public struct ReaderConfig: ModelConfig {
 /// (0 without), A alignment, H hidden per direction.
 ///   e(x) = [E_syllable + E_initial + E_medial + E_final; w(word of x)]     [·, D + W]
 ///   aligned_i = Σ_j softmax_j(relu(W e(c_i)) · relu(W e(q_j))) e(q_j)      [B, T, D + W]
-///   h = BiLSTM stack([e(c); aligned; features])  (F = contextFeatureCount)   [B, T, 2H]
+///   h = BiLSTM stack([e(c); aligned; features])  (F = ContextFeatures.count) [B, T, 2H]
 ///   u = BiLSTM(e(q)); q = Σ_j softmax_j(w · u_j) u_j                         [B, 2H]
 /// With modeling layers (BiDAF, Seo et al. 2017), the context is read again knowing the question
 /// in context, which a syllable's static aligned embedding cannot give:
@@ -90,7 +86,7 @@ public final class ReaderModel: @unchecked Sendable {
         embedding = SummedEmbedding(store: store, tables: JamoIndex.embeddingTables(syllableVocabularySize: config.vocabularySize),
                                     dimension: config.embeddingSize, random: &r)
         align = Linear(store: store, name: "align", inputSize: D, outputSize: config.alignSize, random: &r)
-        contextEncoder = StackedBiLSTM(store: store, name: "context", inputSize: 2 * D + config.contextFeatureCount, hiddenSize: config.hiddenSize,
+        contextEncoder = StackedBiLSTM(store: store, name: "context", inputSize: 2 * D + ContextFeatures.count, hiddenSize: config.hiddenSize,
                                        layerCount: config.contextLayers, dropout: config.dropout, random: &r)
         questionEncoder = StackedBiLSTM(store: store, name: "question", inputSize: D, hiddenSize: config.hiddenSize,
                                         layerCount: 1, dropout: 0, random: &r)
@@ -109,24 +105,21 @@ public final class ReaderModel: @unchecked Sendable {
     public struct Batch: Sendable {
         public var context: PaddedIDs
         public var question: PaddedIDs
-        public var features: [Float]  // [B, T, F]
-        public var featureCount: Int
+        public var features: [Float]  // [B, T, ContextFeatures.count]
         public var contextWords: [Float] = []  // [B, T, W]
         public var questionWords: [Float] = []  // [B, Q, W]
 
         /// `contexts[b]` is window b's tokens and `questions[b]` its question's (with offsets: a
-        /// gap between two tokens is a space); `featureCount` is the model's `contextFeatureCount`.
-        public init(contexts: [ArraySlice<Token>], questions: [[Token]], vocabulary: Vocabulary, wordVectors: SubwordVectors? = nil,
-                    featureCount: Int = ContextFeatures.count) {
+        /// gap between two tokens is a space).
+        public init(contexts: [ArraySlice<Token>], questions: [[Token]], vocabulary: Vocabulary, wordVectors: SubwordVectors? = nil) {
             context = PaddedIDs(contexts.map { SyllableIDs($0.lazy.map(\.text), vocabulary: vocabulary).channels },
                                 channelCount: SyllableIDs.channelCount)
             question = PaddedIDs(questions.map { SyllableIDs($0.lazy.map(\.text), vocabulary: vocabulary).channels },
                                  channelCount: SyllableIDs.channelCount)
-            let T = context.maxLength, F = featureCount
-            self.featureCount = F
+            let T = context.maxLength, F = ContextFeatures.count
             features = [Float](repeating: 0, count: contexts.count * T * F)
             for (b, window) in contexts.enumerated() {
-                let values = ContextFeatures.compute(window: window, question: questions[b], count: F)
+                let values = ContextFeatures.compute(window: window, question: questions[b].map(\.text))
                 for (i, v) in values.enumerated() { features[b * T * F + i] = v }
             }
             if let wordVectors {
@@ -194,8 +187,7 @@ public final class ReaderModel: @unchecked Sendable {
         let pq = Activation.relu.forward(align(qe.reshaped([B * Q, D])))
         let alignWeights = Softmax.maskedLast(Attention.pairwiseScores(pc.reshaped([B, T, A]), pq.reshaped([B, Q, A])), keys: batch.question.mask)
         let aligned = Attention.pairwiseWeightedSum(weights: alignWeights, values: qe)
-        precondition(batch.featureCount == config.contextFeatureCount, "the batch was made for another reader's context features")
-        let contextInput = concatenateLast(concatenateLast(ce, aligned), Tensor(shape: [B, T, batch.featureCount], data: batch.features))
+        let contextInput = concatenateLast(concatenateLast(ce, aligned), Tensor(shape: [B, T, ContextFeatures.count], data: batch.features))
         let (h, contextCache) = contextEncoder.forward(contextInput, mask: batch.context.mask, training: training, random: &random)
         let (u, questionCache) = questionEncoder.forward(qe, mask: batch.question.mask, training: training, random: &random)
         let questionWeights = Softmax.masked(questionAttention(u.reshaped([B * Q, H2])).reshaped([B, Q]), mask: batch.question.mask)

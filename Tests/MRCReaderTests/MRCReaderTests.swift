@@ -229,9 +229,8 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
     @Test func configsWithoutModelingLayersStillLoad() throws {
         let old = #"{"alignSize":128,"contextLayers":2,"dropout":0.3,"embeddingSize":128,"hiddenSize":96,"vocabularySize":10}"#
         let config = try JSONDecoder().decode(ReaderConfig.self, from: Data(old.utf8))
-        #expect(config.modelingLayers == 0 && config.hiddenSize == 96 && config.contextFeatureCount == ContextFeatures.legacyCount)
+        #expect(config.modelingLayers == 0 && config.hiddenSize == 96)
         #expect(config.json == old)
-        #expect(ReaderConfig(vocabularySize: 10).json.contains(#""contextFeatureCount":\#(ContextFeatures.count)"#))
         var bidaf = config
         bidaf.modelingLayers = 1
         #expect(bidaf.json.contains(#""modelingLayers":1"#))
