@@ -13,8 +13,6 @@ import NeuralCore
 /// The reader learns to align a question with the passage and to find span boundaries
 /// (numbers with their counters, nouns without their particles).
 public enum ClozeQuestions {
-    /// Articles of WikiExtractor output: `<doc … title="T">` … `</doc>`, the first body line
-    /// repeating the title. Lines are the article's body lines.
     /// The title of a WikiExtractor `<doc … title="T">` line ("" when it has none); nil for any
     /// other line.
     public static func wikiExtractorTitle(_ line: Substring) -> String? {
@@ -22,6 +20,8 @@ public enum ClozeQuestions {
         return line.range(of: "title=\"").map { String(line[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
     }
 
+    /// Articles of WikiExtractor output: `<doc … title="T">` … `</doc>`, the first body line
+    /// repeating the title. Lines are the article's body lines.
     public static func wikiExtractorArticles(_ text: String) -> [(title: String, lines: [String])] {
         var articles: [(title: String, lines: [String])] = []
         var current: (title: String, lines: [String])?
