@@ -58,24 +58,13 @@ public enum ClozeQuestions {
     }
 
     /// Particles stripped from a noun's end, longest first, each with the form it takes after
-    /// 무엇 (which ends in a consonant). A wh-word takes no topic marker ("무엇은" is not Korean),
-    /// so 은/는 become the subject marker 이. Compounds ("에도", "와의") are listed whole: stripping
-    /// only their last part left answers such as "대합실에".
+    /// 무엇 (which ends in a consonant).
     static let particles: [(String, String)] = [
-        ("에서는", "에서는"), ("으로는", "으로는"), ("에서도", "에서도"), ("에서의", "에서의"), ("에게서", "에게서"), ("으로도", "으로도"),
-        ("으로서", "으로서"), ("으로써", "으로써"), ("에서", "에서"), ("에게", "에게"), ("으로", "으로"), ("까지", "까지"),
-        ("부터", "부터"), ("이라는", "이라는"), ("라는", "이라는"), ("이다", "인가"), ("에도", "에도"), ("에는", "에는"),
-        ("와의", "과의"), ("과의", "과의"), ("로서", "으로서"), ("로써", "으로써"), ("처럼", "처럼"), ("보다", "보다"),
-        ("와", "과"), ("과", "과"), ("은", "이"), ("는", "이"), ("이", "이"), ("가", "이"), ("을", "을"), ("를", "을"),
-        ("의", "의"), ("에", "에"), ("로", "으로"), ("도", "도"), ("만", "만"),
+        ("에서는", "에서는"), ("으로는", "으로는"), ("에서", "에서"), ("에게", "에게"), ("으로", "으로"), ("까지", "까지"),
+        ("부터", "부터"), ("이라는", "이라는"), ("라는", "이라는"), ("이다", "인가"), ("와", "과"), ("과", "과"),
+        ("은", "은"), ("는", "은"), ("이", "이"), ("가", "이"), ("을", "을"), ("를", "을"), ("의", "의"), ("에", "에"),
+        ("로", "으로"), ("도", "도"), ("만", "만"),
     ].sorted { $0.0.count > $1.0.count }
-
-    /// Nouns that recur in a paragraph without being anything a question asks for: pronouns
-    /// ("그녀", "자신") and nouns of time, degree and reason ("당시", "경우", "때문").
-    static let uninformativeNouns: Set<String> = [
-        "그녀", "그들", "이들", "자신", "자기", "우리", "이것", "그것", "이곳", "그곳", "당시", "이후", "이전", "현재",
-        "때문", "경우", "정도", "이상", "이하", "하나", "사이", "동안", "가운데", "이름", "부분", "사람", "자체",
-    ]
 
     /// Last syllables of verb stems before 는/은/도 ("다루는", "가리키는", "하는"); a noun's stem
     /// rarely ends so, and a lost name now and then is cheaper than teaching wrong boundaries.
@@ -212,7 +201,7 @@ public enum ClozeQuestions {
             guard let (particle, afterWh) = particles.first(where: { text.hasSuffix($0.0) && text.count - $0.0.count >= 2 }) else { continue }
             let stem = String(text.dropLast(particle.count))
             // "다루는", "기념하는", "되기도": verb forms, not nouns with a particle.
-            guard let last = stem.last, !verbEndings.contains(last), !uninformativeNouns.contains(stem) else { continue }
+            guard let last = stem.last, !verbEndings.contains(last) else { continue }
             guard paragraph.components(separatedBy: stem).count - 1 >= 2 else { continue }
             result.append(Candidate(start: word.lowerBound, end: word.upperBound - particle.count, replaceEnd: word.upperBound,
                                     wh: "무엇" + afterWh, bareWh: "무엇"))
@@ -221,7 +210,7 @@ public enum ClozeQuestions {
     }
 
     /// A sentence-final verb as a modifier of 것: "대통령이다" → "대통령인", "태어났다" →
-    /// "태어났던", "낙선한다" → "낙선하는", "않는다" → "않는", "없다" → "없는"; nil for other endings (adjectives such
+    /// "태어났던", "낙선한다" → "낙선하는", "없다" → "없는"; nil for other endings (adjectives such
     /// as "크다" need rules this does not have).
     static func adnominal(_ verb: String) -> String? {
         var s = verb
@@ -232,8 +221,7 @@ public enum ClozeQuestions {
         if last == "없" || last == "있" { return s + "는" }
         switch (scalar.value - 0xAC00) % 28 {
         case 20: return s + "던"  // final ㅆ: the past tense
-        case 4:  // final ㄴ: the present tense, 한다 → 하는; after a consonant 않는다 → 않는
-            if last == "는" { return s }
+        case 4:  // final ㄴ: the present tense, 한다 → 하는
             s.removeLast()
             return s + String(Character(Unicode.Scalar(scalar.value - 4)!)) + "는"
         default: return nil
@@ -241,7 +229,7 @@ public enum ClozeQuestions {
     }
 
     /// "…이다" → "…인가?", "…했다" → "…했는가?", "…한다" → "…하는가?" (the present tense's ㄴ
-    /// comes off), "…않는다" → "…않는가?"; anything else gets a question mark.
+    /// comes off); anything else gets a question mark.
     static func interrogative(_ statement: String) -> String {
         var s = statement.trimmingCharacters(in: .whitespaces)
         if s.hasSuffix("이다") {
@@ -249,9 +237,9 @@ public enum ClozeQuestions {
         } else if s.hasSuffix("다") {
             s.removeLast()
             if let last = s.last, let scalar = last.unicodeScalars.first, isHangulSyllable(last),
-               (scalar.value - 0xAC00) % 28 == 4 {  // final ㄴ: 한다 → 하는가, 않는다 → 않는가
+               (scalar.value - 0xAC00) % 28 == 4 {  // final ㄴ: 한다 → 하는가
                 s.removeLast()
-                if last != "는" { s.append(Character(Unicode.Scalar(scalar.value - 4)!)) }
+                s.append(Character(Unicode.Scalar(scalar.value - 4)!))
             }
             s += "는가"
         }
