@@ -63,7 +63,7 @@ $(WORD_VECTORS):
 cv-reader: release $(WORD_VECTORS)
 	.build/release/korqa train reader --train $(DATA)/korquad/KorQuAD_v1.0_dev.json \
 	  --train $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json --pretrain-corpus $(DATA)/mrc/kowiki \
-	  --pretrain-questions 100000 --pretrain-epochs 1 --pretrain-noise 0.5 --folds 5 --fold-file resources/korquad-dev-folds.tsv \
+	  --pretrain-questions 100000 --pretrain-epochs 1 --pretrain-noise 0.8 --pretrain-wh-last 0.3 --folds 5 --fold-file resources/korquad-dev-folds.tsv \
 	  --epochs 8 --patience 2 --average-decay 0.995 --seed 1 --word-vectors $(WORD_VECTORS) --out runs/cv $(if $(RESUME),--resume,)
 
 # The shipped reader: all of KorQuAD dev + TyDi train, from the cross-validation's pre-trained
