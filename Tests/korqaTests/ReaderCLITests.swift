@@ -102,6 +102,53 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         #expect(bad.status != 0 && bad.err.contains("assigns 2 articles"))
     }
 
+    /// Synthetic-question pre-training from a WikiExtractor corpus: articles whose titles the
+    /// training data uses are skipped (no leakage), `--pretrain-paragraphs` bounds the paragraphs
+    /// read per article, and the pre-trained reader is kept in OUT/pretrain with its questions.
+    @Test func pretrainingOnSyntheticQuestions() throws {
+        let d = scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let (main, extra) = try writeCapitalQA(to: d)
+        try FileManager.default.createDirectory(atPath: d + "/wiki/AA", withIntermediateDirectories: true)
+        let people = ["김철수", "이영희", "박민수", "최지우", "정하늘", "강바다", "조은별", "윤가람", "장서진", "임도윤"]
+        let cities = ["서울", "부산", "대구", "인천", "광주", "대전", "울산", "수원"]
+        // 30 articles of 3 paragraphs (a line under 40 characters ends a paragraph), plus one titled
+        // like a training article ("한국"), which must be skipped.
+        var corpus = ""
+        for a in 0..<31 {
+            let title = a == 30 ? "한국" : "인물 \(a)"
+            corpus += "<doc id=\"\(a)\" url=\"x\" title=\"\(title)\">\n\(title)\n"
+            for p in 0..<3 {
+                let person = people[(a + p) % people.count], city = cities[(a * 3 + p) % cities.count]
+                corpus += "\(person)은 \(1900 + a * 3 + p)년에 \(city)에서 태어나 \(10 + a + p)개의 작품을 남겼다. 그는 \(1950 + a + p)년 \(cities[(a + p + 1) % cities.count])로 이주하여 활동하였다.\n"
+                corpus += "\(person)은 \(city)대학교에서 \(4 + p)년 동안 공부하였고 \(1940 + a)년에 첫 작품을 발표하였다.\n"
+                corpus += "\(person)의 작품은 \(3 + p)개 나라에서 출판되었다. \(person)은 \(1990 + a)년에 \(city) 문학상을 받았으며 \(70 + p)세에 은퇴하였다. 그의 제자는 \(20 + a)명이었다.\n참고.\n"
+            }
+            corpus += "</doc>\n"
+        }
+        try corpus.write(toFile: d + "/wiki/AA/wiki_00", atomically: true, encoding: .utf8)
+        let common = ["train", "reader", "--train", main, "--train", extra, "--pretrain-corpus", d + "/wiki", "--pretrain-epochs", "1",
+                      "--no-holdout", "--epochs", "1"] + tinyReaderOptions
+        // One paragraph per article gives at most 2 × 30 questions: too few, and the error says so.
+        let few = try korqa(common + ["--pretrain-paragraphs", "1", "--out", d + "/few"])
+        #expect(few.status != 0 && few.err.contains("gave only") && few.err.contains("synthetic questions"), "\(few.err)")
+        let r = try korqa(common + ["--pretrain-paragraphs", "3", "--out", d + "/m"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("1 article(s) skipped because KorQuAD/TyDi use their titles"), "\(r.err)")
+        let questions = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: d + "/m/pretrain/synthetic-questions.json"))) as! [String: Any]
+        let paragraphs = ((questions["data"] as! [[String: Any]])[0]["paragraphs"] as! [[String: Any]])
+        #expect(paragraphs.count > 100 && paragraphs.count <= 180)
+        // Every synthetic answer is cut from its paragraph at its offset (Unicode scalars).
+        for paragraph in paragraphs {
+            let context = Array((paragraph["context"] as! String).unicodeScalars)
+            let answer = ((paragraph["qas"] as! [[String: Any]])[0]["answers"] as! [[String: Any]])[0]
+            let start = answer["answer_start"] as! Int, text = answer["text"] as! String
+            #expect(String(String.UnicodeScalarView(context[start..<(start + text.unicodeScalars.count)])) == text)
+        }
+        #expect(FileManager.default.fileExists(atPath: d + "/m/pretrain/model.safetensors"))
+        #expect(FileManager.default.fileExists(atPath: d + "/m/model.safetensors"))
+    }
+
     @Test func readerErrorsExplainThemselves() throws {
         let noModel = try korqa(["read", "--model", "/nonexistent/reader", "--context", "가나다", "질문"])
         #expect(noModel.status != 0 && noModel.err.contains("korqa train reader"))
