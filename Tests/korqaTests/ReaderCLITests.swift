@@ -34,7 +34,7 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
                                  "--out", model] + tinyReaderOptions)
         // --no-holdout keeps the last epoch: with a --dev the best is the first epoch at F1 100, often still unsure.
         #expect(trained.status == 0, "\(trained.err)")
-        #expect(trained.out.contains("best epoch") && trained.out.contains("questions/s"))
+        #expect(trained.out.contains("kept the last epoch (120): training-sample F1") && trained.out.contains("questions/s"))
         #expect(FileManager.default.fileExists(atPath: model + "/model.safetensors") && FileManager.default.fileExists(atPath: model + "/training/learning-curve.svg"))
 
         let context = "프랑스에는 파리이 있다. 한국의 수도는 서울이다. 날씨가 좋다."
@@ -96,6 +96,13 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         #expect((cv["pooled"] as! [String: Any])["count"] as? Int == 8)
         let predictions = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/cv-predictions.json"))) as! [String: String]
         #expect(Set(predictions.keys) == Set((0..<8).map { "q\($0)" }))
+        // --no-holdout: each fold trains on every article outside its test fold (4 + the 2 extra
+        // questions) for all --epochs, as the shipped reader is trained, and keeps the last epoch.
+        let all = try korqa(["train", "reader", "--train", main, "--train", extra, "--folds", "2", "--epochs", "2", "--no-holdout",
+                             "--out", d + "/cv-all"] + tinyReaderOptions)
+        #expect(all.status == 0, "\(all.err)")
+        #expect(all.err.contains("fold 1/2: training on 6 questions, watching F1 on 6 of them") && all.err.contains("fold 2/2: training on 6 questions"), "\(all.err)")
+        #expect(all.out.contains("fold 1: kept the last epoch (2): training-sample F1") && all.out.contains("pooled"), "\(all.out)")
         // A fold file that does not fit the data is refused, naming the problem.
         try "0\t0\ta\n1\t1\tb\n".write(toFile: d + "/folds.tsv", atomically: true, encoding: .utf8)
         let bad = try korqa(["train", "reader", "--train", main, "--folds", "2", "--fold-file", d + "/folds.tsv", "--out", d + "/x"] + tinyReaderOptions)

@@ -78,7 +78,7 @@ extension KorQA {
         @Option(help: "Syllables per window when reading (validation, and the saved reader's default; the stride is half).") var readWindow = 1024
         @Option(help: "Longest answer in syllables.") var maxAnswer = 30
         @Option(help: "Use at most this many questions of each --train file (quick trials).") var limit: Int?
-        @Flag(help: "Train on every --train question (no held-out articles): runs all --epochs, keeps the last epoch, and reports F1 on 500 training questions.")
+        @Flag(help: "Train on every --train question (no held-out articles): runs all --epochs, keeps the last epoch, and reports F1 on 500 training questions. With --folds, each fold trains this way on all articles outside its test fold (how the shipped reader is trained).")
         var noHoldout = false
         @Option(help: "Threads (2 runs the two LSTM directions side by side).") var threads = 2
         @Flag(help: "Continue an interrupted run from its last checkpoints.") var resume = false
@@ -109,7 +109,7 @@ extension KorQA {
                 }
             }
             if folds > 1 && dev != nil { throw ValidationError("--dev cannot be combined with --folds (each fold holds out its own validation articles).") }
-            if noHoldout && (dev != nil || folds > 1) { throw ValidationError("--no-holdout cannot be combined with --dev or --folds.") }
+            if noHoldout && dev != nil { throw ValidationError("--no-holdout cannot be combined with --dev.") }
         }
 
         /// The run's options, with the --word-vectors file loaded (once, in run()).
@@ -158,8 +158,7 @@ extension KorQA {
                 var trainItems = datasets.flatMap(\.items), validation: [QAItem]
                 var runOptions = options
                 if let devSet { validation = devSet.items } else if noHoldout {
-                    // Every 1/500th question: a training-set F1, to watch fitting, not to choose.
-                    validation = trainItems.enumerated().filter { $0.offset % max(1, trainItems.count / 500) == 0 }.map(\.element)
+                    validation = trainingSample(trainItems)
                     runOptions.train.patience = epochs
                 } else {
                     (trainItems, validation) = holdOut(datasets)
@@ -210,8 +209,20 @@ extension KorQA {
             return (trainItems, validation)
         }
 
+        /// Every 1/500th training question: a training-set F1 for --no-holdout runs, to watch the
+        /// fitting, not to choose an epoch.
+        func trainingSample(_ items: [QAItem]) -> [QAItem] {
+            items.enumerated().filter { $0.offset % max(1, items.count / 500) == 0 }.map(\.element)
+        }
+
         func report(_ summary: TrainingSummary, what: String, prefix: String = "") {
             let rate = summary.records.map(\.examplesPerSecond).reduce(0, +) / Double(max(summary.records.count, 1))
+            if noHoldout && what == "training-sample" {
+                // The last epoch is kept, whatever its training-sample F1.
+                print(String(format: "%@kept the last epoch (%d): training-sample F1 %.2f; %.1f questions/s", prefix, summary.records.count,
+                             summary.records.last?.validationMetric ?? 0, rate))
+                return
+            }
             print(String(format: "%@best epoch %d: %@ F1 %.2f%@; %d epochs, %.1f questions/s", prefix, summary.bestEpoch, what,
                          summary.bestMetric, summary.stoppedEarly ? " (stopped early)" : "", summary.records.count, rate))
         }
@@ -307,10 +318,15 @@ extension KorQA {
             for k in 0..<folds {
                 let testArticles = assignment.indices.filter { assignment[$0] == k }
                 let rest = assignment.indices.filter { assignment[$0] != k }
-                // Validation (early stopping) comes from the training articles, never the test fold.
+                // Validation (early stopping) comes from the training articles, never the test fold;
+                // with --no-holdout every article outside the test fold is trained on for all --epochs.
                 let inner = ArticleFolds.assign(articleCount: rest.count, folds: 10, seed: seed + UInt64(k))
-                let validation = split.subset(articles: rest.indices.filter { inner[$0] == 0 }.map { rest[$0] }).items
-                let trainItems = split.subset(articles: rest.indices.filter { inner[$0] != 0 }.map { rest[$0] }).items + extra
+                let heldOut = noHoldout ? [] : rest.indices.filter { inner[$0] == 0 }.map { rest[$0] }
+                let trainArticles = rest.filter { !heldOut.contains($0) }  // ≤ 140 articles
+                let trainItems = split.subset(articles: trainArticles).items + extra
+                let validation = noHoldout ? trainingSample(trainItems) : split.subset(articles: heldOut).items
+                var foldOptions = options
+                if noHoldout { foldOptions.train.patience = epochs }
                 let test = split.subset(articles: testArticles)
                 let directory = out + "/fold-\(k + 1)"
                 let reader: Reader
@@ -320,12 +336,12 @@ extension KorQA {
                     Diagnostics.note("fold \(k + 1)/\(folds): already trained (\(directory))")
                 } else {
                     let trainCorpus = ReaderCorpus(trainItems)
-                    Diagnostics.note("fold \(k + 1)/\(folds): training on \(trainCorpus.trainableCount) questions, validating on \(validation.count), testing on \(test.questionCount) (\(testArticles.count) articles)")
+                    Diagnostics.note("fold \(k + 1)/\(folds): training on \(trainCorpus.trainableCount) questions, \(noHoldout ? "watching F1 on \(validation.count) of them" : "validating on \(validation.count)"), testing on \(test.questionCount) (\(testArticles.count) articles)")
                     let summary: TrainingSummary
-                    (reader, summary) = try Reader.train(train: trainCorpus, validation: ReaderCorpus(validation), options: options,
+                    (reader, summary) = try Reader.train(train: trainCorpus, validation: ReaderCorpus(validation), options: foldOptions,
                                                          vocabulary: vocabulary, initial: initial, directory: directory, resume: resume,
-                                                         observer: display, metadata: metadata)
-                    report(summary, what: "validation", prefix: "fold \(k + 1): ")
+                                                         observer: display, metadata: metadata, keepLast: noHoldout)
+                    report(summary, what: noHoldout ? "training-sample" : "validation", prefix: "fold \(k + 1): ")
                     _ = FileManager.default.createFile(atPath: directory + "/done", contents: Data())
                 }
                 let foldPredictions = reader.predict(test)
