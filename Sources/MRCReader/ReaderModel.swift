@@ -78,6 +78,8 @@ public final class ReaderModel: @unchecked Sendable {
     let modelingEncoder: StackedBiLSTM?
     let startScorer, endScorer: BilinearAttention
     let dropout: Dropout
+    /// The weights laid out for inference (`inferenceScores`), rebuilt when they change.
+    let inferenceCache = ReaderInferenceCache()
 
     public init(config: ReaderConfig, seed: UInt64) {
         self.config = config
@@ -190,8 +192,6 @@ public final class ReaderModel: @unchecked Sendable {
         let contextInput = concatenateLast(concatenateLast(ce, aligned), Tensor(shape: [B, T, ContextFeatures.count], data: batch.features))
         let (h, contextCache) = contextEncoder.forward(contextInput, mask: batch.context.mask, training: training, random: &random)
         let (u, questionCache) = questionEncoder.forward(qe, mask: batch.question.mask, training: training, random: &random)
-        let questionWeights = Softmax.masked(questionAttention(u.reshaped([B * Q, H2])).reshaped([B, Q]), mask: batch.question.mask)
-        let q = Attention.weightedSum(weights: questionWeights, values: u)
         var keys = h, modeling: ModelingCache?
         if let modelingEncoder {
             let scale = 1 / Float(H2).squareRoot()
@@ -206,12 +206,23 @@ public final class ReaderModel: @unchecked Sendable {
             keys = m
             modeling = ModelingCache(weights: weights, c2q: c2q, dropMask: dropMask, encoder: encoderCache, m: m)
         }
+        let p = pointers(keys: keys, u: u, questionMask: batch.question.mask)
+        return (p.start, p.end, Cache(contextEmbedding: ce, questionEmbedding: qe, contextDropMask: cdm, questionDropMask: qdm,
+                                      projectedContext: pc, projectedQuestion: pq, alignWeights: alignWeights, contextInput: contextInput,
+                                      contextCache: contextCache, h: h, questionCache: questionCache, u: u, questionWeights: p.questionWeights,
+                                      q: p.q, modeling: modeling, startCache: p.startCache, endCache: p.endCache))
+    }
+
+    /// The question summary q = Σ_j softmax_j(w · u_j) u_j [B, 2H] and the start and end scores
+    /// q W m_i [B, T] over `keys` (h, or m with modeling layers).
+    func pointers(keys: Tensor, u: Tensor, questionMask: SequenceMask)
+        -> (start: Tensor, end: Tensor, questionWeights: Tensor, q: Tensor, startCache: BilinearAttention.Cache, endCache: BilinearAttention.Cache) {
+        let B = questionMask.batchSize, Q = questionMask.maxLength, H2 = 2 * config.hiddenSize
+        let questionWeights = Softmax.masked(questionAttention(u.reshaped([B * Q, H2])).reshaped([B, Q]), mask: questionMask)
+        let q = Attention.weightedSum(weights: questionWeights, values: u)
         let (start, startCache) = startScorer.forward(query: q, keys: keys)
         let (end, endCache) = endScorer.forward(query: q, keys: keys)
-        return (start, end, Cache(contextEmbedding: ce, questionEmbedding: qe, contextDropMask: cdm, questionDropMask: qdm,
-                                  projectedContext: pc, projectedQuestion: pq, alignWeights: alignWeights, contextInput: contextInput,
-                                  contextCache: contextCache, h: h, questionCache: questionCache, u: u, questionWeights: questionWeights,
-                                  q: q, modeling: modeling, startCache: startCache, endCache: endCache))
+        return (start, end, questionWeights, q, startCache, endCache)
     }
 
     func backward(dStart: Tensor, dEnd: Tensor, batch: Batch, cache c: Cache) {
@@ -286,8 +297,7 @@ public final class ReaderModel: @unchecked Sendable {
 
     /// Log-probabilities of start and end per window (evaluation mode).
     public func spanLogProbabilities(_ batch: Batch) -> [(start: [Float], end: [Float])] {
-        var random = SeededRandom(seed: 0)
-        let (start, end, _) = forward(batch, training: false, random: &random)
+        let (start, end) = inferenceScores(batch)
         let mask = batch.context.mask
         let ls = Softmax.logRows(Self.masked(start, mask)), le = Softmax.logRows(Self.masked(end, mask))
         let T = mask.maxLength

@@ -158,11 +158,11 @@ public struct LSTM: Sendable {
     /// The recurrence for inference: no cache, the state in two ping-pong [B, H] buffers, and h
     /// written straight into `output` rows of `outputStride` floats (so a BiLSTM's directions
     /// fill the two halves of one [B, T, 2H] tensor without copies).
-    func recurWithoutCache(gates: inout [Float], mask: SequenceMask,
+    /// `recurrentWeight` is `transposedHiddenWeight()`, which callers that run many times keep.
+    func recurWithoutCache(gates: inout [Float], mask: SequenceMask, recurrentWeight: [Float],
                            output: UnsafeMutablePointer<Float>, outputStride: Int) {
         let B = mask.batchSize, T = mask.maxLength, H = hiddenSize, H4 = 4 * H
         guard T > 0 && B > 0 else { return }
-        let recurrentWeight = transposedHiddenWeight()
         var state = [Float](repeating: 0, count: 4 * B * H)  // h₀ h₁ c₀ c₁, each [B, H]
         var tanhCells = uninitializedFloats(B * H)
         gates.withUnsafeMutableBufferPointer { gp in
@@ -327,10 +327,12 @@ public struct BiLSTM: Sendable {
             let out = UncheckedPointer(op.baseAddress!)
             Parallelism.both({
                 var gates = forwardLSTM.gatheredGates(ids: ids, foldedProjection: tables.forward, mask: mask)
-                forwardLSTM.recurWithoutCache(gates: &gates, mask: mask, output: out.pointer, outputStride: 2 * H)
+                forwardLSTM.recurWithoutCache(gates: &gates, mask: mask, recurrentWeight: forwardLSTM.transposedHiddenWeight(),
+                                              output: out.pointer, outputStride: 2 * H)
             }, {
                 var gates = backwardLSTM.gatheredGates(ids: ids, foldedProjection: tables.backward, mask: mask)
-                backwardLSTM.recurWithoutCache(gates: &gates, mask: mask, output: out.pointer + H, outputStride: 2 * H)
+                backwardLSTM.recurWithoutCache(gates: &gates, mask: mask, recurrentWeight: backwardLSTM.transposedHiddenWeight(),
+                                               output: out.pointer + H, outputStride: 2 * H)
             })
         }
         return output

@@ -285,6 +285,38 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
     }
 
     /// The reader learns to point at the capital, and the answer is cut from the original text.
+    /// The inference path (attention moved through the projection, no caches, weights laid out
+    /// once) computes the training path's scores, on a padded batch of several windows, and
+    /// follows the weights when they change.
+    @Test(arguments: [(1, 0, 0), (2, 0, 5), (2, 1, 0)]) func inferenceScoresMatchTheTrainingForward(layers: Int, modelingLayers: Int, wordVectorSize: Int) {
+        let items = Self.examples()
+        let vocabulary = Vocabulary.build(from: items.flatMap { TokenizedText($0.context + $0.question).tokens.map(\.text) })
+        var config = ReaderConfig(vocabularySize: vocabulary.count)
+        config.embeddingSize = 6; config.hiddenSize = 5; config.alignSize = 4; config.contextLayers = layers
+        config.modelingLayers = modelingLayers; config.wordVectorSize = wordVectorSize
+        let vectors = wordVectorSize > 0 ? Self.wordVectors(for: items.flatMap { [$0.context, $0.question] }, dimension: wordVectorSize) : nil
+        let model = ReaderModel(config: config, seed: 5)
+        let (batch, _, _) = Self.batch(items, vocabulary: vocabulary, wordVectors: vectors)
+        #expect(Set(batch.context.mask.lengths).count > 1 && Set(batch.question.mask.lengths).count > 1, "the batch must be padded")
+        func compare() {
+            var random = SeededRandom(seed: 0)
+            let (start, end, _) = model.forward(batch, training: false, random: &random)
+            let fast = model.inferenceScores(batch)
+            #expect(fast.start.shape == start.shape && fast.end.shape == end.shape)
+            let mask = batch.context.mask, T = mask.maxLength
+            var largest: Float = 0
+            for b in 0..<mask.batchSize { for t in 0..<mask.lengths[b] {
+                largest = max(largest, abs(fast.start.data[b * T + t] - start.data[b * T + t]), abs(fast.end.data[b * T + t] - end.data[b * T + t]))
+            }}
+            #expect(largest < 1e-4, "largest difference \(largest)")
+            #expect(start.data.contains { abs($0) > 1e-3 }, "scores all near zero: the comparison would prove nothing")
+        }
+        compare()
+        for i in 0..<model.store.count { model.store.values[i] *= 1.5 }
+        model.store.markChanged()
+        compare()
+    }
+
     @Test func overfitsTinyQAAndCutsAnswersFromTheContext() {
         let items = Self.examples()
         let vocabulary = Vocabulary.build(from: items.flatMap { TokenizedText($0.context + $0.question).tokens.map(\.text) })
