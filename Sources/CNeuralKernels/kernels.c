@@ -85,3 +85,28 @@ KORQA_MULTIVERSION void korqa_lstm_cell_backward(const float *restrict gates, co
         dc[j] = dcj * f;
     }
 }
+
+#ifndef KORQA_MATVEC_BLOCK
+#define KORQA_MATVEC_BLOCK 192
+#endif
+
+KORQA_MULTIVERSION void korqa_matvec_accumulate(const float *restrict x, const float *restrict w, float *restrict y,
+                                                int64_t k, int64_t n) {
+    // 192 accumulators: 12 AVX-512 registers, enough independent FMA chains to hide their latency.
+    int64_t j = 0;
+    for (; j + KORQA_MATVEC_BLOCK <= n; j += KORQA_MATVEC_BLOCK) {
+        float acc[KORQA_MATVEC_BLOCK];
+        for (int t = 0; t < KORQA_MATVEC_BLOCK; t++) acc[t] = y[j + t];
+        for (int64_t p = 0; p < k; p++) {
+            const float xp = x[p];
+            const float *row = w + p * n + j;
+            for (int t = 0; t < KORQA_MATVEC_BLOCK; t++) acc[t] += xp * row[t];
+        }
+        for (int t = 0; t < KORQA_MATVEC_BLOCK; t++) y[j + t] = acc[t];
+    }
+    for (; j < n; j++) {
+        float acc = y[j];
+        for (int64_t p = 0; p < k; p++) acc += x[p] * w[p * n + j];
+        y[j] = acc;
+    }
+}

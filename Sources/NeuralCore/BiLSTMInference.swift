@@ -54,23 +54,28 @@ extension BiLSTM {
     }
 
     /// The outputs [B, T, 2H] (zeros at padding) from both directions' input preactivations
-    /// `gates` [B, T, 8H] (bias included); each direction writes its half of every row.
-    public func forward(projectedGates gates: [Float], mask: SequenceMask, weights: InferenceWeights) -> Tensor {
-        let B = mask.batchSize, T = mask.maxLength, H = hiddenSize
-        precondition(gates.count == B * T * 8 * H, "BiLSTM: \(gates.count) preactivations for a [\(B), \(T)] batch of hidden size \(H)")
+    /// `gates` [B, T, 8H] (bias included, overwritten); each direction writes its half of every
+    /// row. A single sequence's gates are read in place, a batch's gathered time-major first.
+    public func forward(projectedGates gates: inout [Float], mask: SequenceMask, weights: InferenceWeights) -> Tensor {
+        let B = mask.batchSize, T = mask.maxLength, H = hiddenSize, H8 = 8 * H
+        precondition(gates.count == B * T * H8, "BiLSTM: \(gates.count) preactivations for a [\(B), \(T)] batch of hidden size \(H)")
         var output = Tensor(zeros: [B, T, 2 * H])
+        guard B > 0 && T > 0 else { return output }
         output.data.withUnsafeMutableBufferPointer { op in
-            gates.withUnsafeBufferPointer { gp in
+            gates.withUnsafeMutableBufferPointer { gp in
                 let out = op.baseAddress!, projected = gp.baseAddress!
-                Parallelism.both({
-                    var g = forwardLSTM.timeMajorGates(from: projected, rowStride: 8 * H, offset: 0, mask: mask)
-                    forwardLSTM.recurWithoutCache(gates: &g, mask: mask, recurrentWeight: weights.forwardRecurrent,
-                                                  output: out, outputStride: 2 * H)
-                }, {
-                    var g = backwardLSTM.timeMajorGates(from: projected, rowStride: 8 * H, offset: 4 * H, mask: mask)
-                    backwardLSTM.recurWithoutCache(gates: &g, mask: mask, recurrentWeight: weights.backwardRecurrent,
-                                                   output: out + H, outputStride: 2 * H)
-                })
+                func run(_ lstm: LSTM, offset: Int, recurrent: [Float], output: UnsafeMutablePointer<Float>) {
+                    if B == 1 {
+                        let first = lstm.reverse ? (T - 1) * H8 : 0
+                        lstm.recurWithoutCache(gates: projected + first + offset, stepStride: lstm.reverse ? -H8 : H8, mask: mask,
+                                               recurrentWeight: recurrent, output: output, outputStride: 2 * H)
+                    } else {
+                        var g = lstm.timeMajorGates(from: projected, rowStride: H8, offset: offset, mask: mask)
+                        lstm.recurWithoutCache(gates: &g, mask: mask, recurrentWeight: recurrent, output: output, outputStride: 2 * H)
+                    }
+                }
+                Parallelism.both({ run(forwardLSTM, offset: 0, recurrent: weights.forwardRecurrent, output: out) },
+                                 { run(backwardLSTM, offset: 4 * H, recurrent: weights.backwardRecurrent, output: out + H) })
             }
         }
         return output
@@ -100,11 +105,13 @@ extension StackedBiLSTM {
 
     /// Inference (no dropout, no cache) from the first layer's input preactivations [B, T, 8H],
     /// for callers that compute them more cheaply than x W_ihᵀ; -> [B, T, 2H].
-    public func forward(firstLayerGates: [Float], mask: SequenceMask, weights: [BiLSTM.InferenceWeights]) -> Tensor {
+    public func forward(firstLayerGates: consuming [Float], mask: SequenceMask, weights: [BiLSTM.InferenceWeights]) -> Tensor {
         precondition(weights.count == layers.count, "\(weights.count) inference weights for \(layers.count) layers")
-        var h = layers[0].forward(projectedGates: firstLayerGates, mask: mask, weights: weights[0])
+        var gates = firstLayerGates
+        var h = layers[0].forward(projectedGates: &gates, mask: mask, weights: weights[0])
         for l in layers.indices.dropFirst() {
-            h = layers[l].forward(projectedGates: layers[l].projectedGates(h, weights: weights[l]), mask: mask, weights: weights[l])
+            gates = layers[l].projectedGates(h, weights: weights[l])
+            h = layers[l].forward(projectedGates: &gates, mask: mask, weights: weights[l])
         }
         return h
     }

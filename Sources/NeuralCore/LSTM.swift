@@ -161,20 +161,31 @@ public struct LSTM: Sendable {
     /// `recurrentWeight` is `transposedHiddenWeight()`, which callers that run many times keep.
     func recurWithoutCache(gates: inout [Float], mask: SequenceMask, recurrentWeight: [Float],
                            output: UnsafeMutablePointer<Float>, outputStride: Int) {
-        let B = mask.batchSize, T = mask.maxLength, H = hiddenSize, H4 = 4 * H
+        gates.withUnsafeMutableBufferPointer { gp in
+            recurWithoutCache(gates: gp.baseAddress!, stepStride: mask.batchSize * 4 * hiddenSize, mask: mask,
+                              recurrentWeight: recurrentWeight, output: output, outputStride: outputStride)
+        }
+    }
+
+    /// The same over gates laid out with `stepStride` floats (possibly negative) from one
+    /// processing step's [B, 4H] block to the next, so a single sequence's gates can be read in
+    /// place from a [T, 8H] projection of both directions.
+    func recurWithoutCache(gates: UnsafeMutablePointer<Float>, stepStride: Int, mask: SequenceMask, recurrentWeight: [Float],
+                           output: UnsafeMutablePointer<Float>, outputStride: Int) {
+        let B = mask.batchSize, T = mask.maxLength, H = hiddenSize
         guard T > 0 && B > 0 else { return }
         var state = [Float](repeating: 0, count: 4 * B * H)  // h₀ h₁ c₀ c₁, each [B, H]
         var tanhCells = uninitializedFloats(B * H)
-        gates.withUnsafeMutableBufferPointer { gp in
         state.withUnsafeMutableBufferPointer { sp in
         tanhCells.withUnsafeMutableBufferPointer { tcp in
+        recurrentWeight.withUnsafeBufferPointer { wp in
             let h = [sp.baseAddress!, sp.baseAddress! + B * H]
             let c = [sp.baseAddress! + 2 * B * H, sp.baseAddress! + 3 * B * H]
             for k in 0..<T {
-                step(k, mask: mask, gates: gp.baseAddress! + k * B * H4,
+                step(k, mask: mask, gates: gates + k * stepStride,
                      hPrev: h[k & 1], cPrev: c[k & 1], hNext: h[(k + 1) & 1], cNext: c[(k + 1) & 1],
                      tanhCells: tcp.baseAddress!, output: output, outputStride: outputStride,
-                     recurrentWeight: recurrentWeight)
+                     recurrentWeight: wp.baseAddress!)
             }
         }}}
     }
@@ -200,8 +211,12 @@ public struct LSTM: Sendable {
         let t = time(k, T)
         // W_hh pre-transposed to [H, 4H]: a plain NN product, which OpenBLAS runs with its
         // small-matrix kernel instead of re-packing W_hh at every step.
-        MatMul.gemm(transposeA: false, transposeB: false, m: B, n: H4, k: H,
-                    a: hPrev, lda: H, b: whhT, ldb: H4, beta: 1, c: g, ldc: H4)
+        if B == 1 {
+            korqa_matvec_accumulate(hPrev, whhT, g, Int64(H), Int64(H4))
+        } else {
+            MatMul.gemm(transposeA: false, transposeB: false, m: B, n: H4, k: H,
+                        a: hPrev, lda: H, b: whhT, ldb: H4, beta: 1, c: g, ldc: H4)
+        }
         for b in 0..<B {
             let row = g + b * H4
             let hp = hPrev + b * H, cpv = cPrev + b * H, hn = hNext + b * H, cn = cNext + b * H

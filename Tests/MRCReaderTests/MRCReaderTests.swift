@@ -298,7 +298,7 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
         let model = ReaderModel(config: config, seed: 5)
         let (batch, _, _) = Self.batch(items, vocabulary: vocabulary, wordVectors: vectors)
         #expect(Set(batch.context.mask.lengths).count > 1 && Set(batch.question.mask.lengths).count > 1, "the batch must be padded")
-        func compare() {
+        func compare(_ batch: ReaderModel.Batch) {
             var random = SeededRandom(seed: 0)
             let (start, end, _) = model.forward(batch, training: false, random: &random)
             let fast = model.inferenceScores(batch)
@@ -311,10 +311,12 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
             #expect(largest < 1e-4, "largest difference \(largest)")
             #expect(start.data.contains { abs($0) > 1e-3 }, "scores all near zero: the comparison would prove nothing")
         }
-        compare()
+        compare(batch)
         for i in 0..<model.store.count { model.store.values[i] *= 1.5 }
         model.store.markChanged()
-        compare()
+        compare(batch)
+        // One window alone: the single-sequence path that reads the gates in place.
+        compare(Self.batch(Array(items.prefix(1)), vocabulary: vocabulary, wordVectors: vectors).0)
     }
 
     @Test func overfitsTinyQAAndCutsAnswersFromTheContext() {

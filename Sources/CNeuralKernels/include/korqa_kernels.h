@@ -27,6 +27,11 @@ void korqa_lstm_cell_forward(float *gates, const float *cPrev, float *c, float *
 void korqa_lstm_cell_backward(const float *gates, const float *cPrev, const float *tanhC,
                               const float *dhCarry, const float *dOut, float *dc, float *dGates, int64_t H);
 
+/// y[n] += x[k] · w[k, n] (w row-major with rows of n floats): one LSTM step's recurrent product
+/// h W_hhᵀ for a single sequence. Blocks of 64 outputs stay in registers while w streams by
+/// once; BLAS's general small-matrix path costs about twice as long at k = 96, n = 384.
+void korqa_matvec_accumulate(const float *x, const float *w, float *y, int64_t k, int64_t n);
+
 #ifdef __cplusplus
 }
 #endif
