@@ -39,7 +39,7 @@ let package = Package(
         ),
         .target(name: "IntentClassifier", dependencies: ["Hangul", "NeuralCore"]),
         // fastText-style subword vectors for words, trained on raw text (skip-gram).
-        .target(name: "WordVectors", dependencies: ["Hangul", "NeuralCore"]),
+        .target(name: "WordVectors", dependencies: ["Hangul", "NeuralCore", "CNeuralKernels"]),
         .target(name: "MRCReader", dependencies: ["Hangul", "NeuralCore", "WordVectors"]),
         .target(name: "QAEngine", dependencies: ["FAQRetrieval", "IntentClassifier", "MRCReader", "Hangul"]),
         // GNU readline for the chat REPL (line editing and history).

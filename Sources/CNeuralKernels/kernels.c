@@ -110,3 +110,12 @@ KORQA_MULTIVERSION void korqa_matvec_accumulate(const float *restrict x, const f
         y[j] = acc;
     }
 }
+
+KORQA_MULTIVERSION void korqa_add_scaled_rows(float *restrict out, const float *restrict table, const int32_t *restrict rows,
+                                              int64_t count, int64_t dim, float scale) {
+#pragma clang fp contract(off)
+    for (int64_t r = 0; r < count; r++) {
+        const float *row = table + (int64_t)rows[r] * dim;
+        for (int64_t d = 0; d < dim; d++) out[d] += scale * row[d];
+    }
+}

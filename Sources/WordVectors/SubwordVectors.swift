@@ -1,3 +1,4 @@
+import CNeuralKernels
 import Foundation
 import Hangul
 import NeuralCore
@@ -75,13 +76,7 @@ public final class SubwordVectors: @unchecked Sendable {
     func addVector(ofWord word: some Collection<Unicode.Scalar>, into out: UnsafeMutablePointer<Float>) {
         let rows = rows(ofWord: word)
         guard !rows.isEmpty else { return }
-        let scale = 1 / Float(rows.count)
-        vectors.withUnsafeBufferPointer { v in
-            for row in rows {
-                let base = Int(row) * dimension
-                for d in 0..<dimension { out[d] += scale * v[base + d] }
-            }
-        }
+        korqa_add_scaled_rows(out, vectors, rows, Int64(rows.count), Int64(dimension), 1 / Float(rows.count))
     }
 
     /// One vector per token, [tokens.count, dimension] row-major: every syllable token carries
@@ -94,8 +89,7 @@ public final class SubwordVectors: @unchecked Sendable {
                 let start = (word.lowerBound - first) * dimension
                 addVector(ofWord: tokens[word].flatMap(\.text.unicodeScalars), into: buffer.baseAddress! + start)
                 for t in (word.lowerBound + 1)..<word.upperBound {
-                    let row = (t - first) * dimension
-                    for d in 0..<dimension { buffer[row + d] = buffer[start + d] }
+                    (buffer.baseAddress! + (t - first) * dimension).update(from: buffer.baseAddress! + start, count: dimension)
                 }
             }
         }

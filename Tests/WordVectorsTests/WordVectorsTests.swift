@@ -144,6 +144,21 @@ import Testing
         #expect(vectors.vector(ofWord: "뷁".unicodeScalars) == [0, 0, 0, 0])
     }
 
+    /// A word's vector is the mean of its unit rows, each scaled by 1/n and added in unit order,
+    /// bit for bit as a scalar loop computes it (the C kernel must not fuse multiply and add:
+    /// readers were trained on these exact values). 37 dimensions: not a multiple of a vector width.
+    @Test func wordVectorIsTheExactMeanOfItsUnitRows() {
+        let keys = SubwordUnits.keys(of: "대통령이".unicodeScalars)
+        var random = SeededRandom(seed: 5)
+        let vectors = SubwordVectors(dimension: 37, keys: keys, vectors: (0..<(keys.count * 37)).map { _ in random.normal() })
+        let rows = vectors.rows(ofWord: "대통령이".unicodeScalars)
+        #expect(rows.count == keys.count)
+        let scale = 1 / Float(rows.count)
+        var expected = [Float](repeating: 0, count: 37)
+        for row in rows { for d in 0..<37 { expected[d] = expected[d] + scale * vectors.vectors[Int(row) * 37 + d] } }
+        #expect(vectors.vector(ofWord: "대통령이".unicodeScalars) == expected)
+    }
+
     @Test func savesAndLoads() throws {
         let vectors = sample()
         let path = NSTemporaryDirectory() + "korqa-wv-\(getpid()).safetensors"

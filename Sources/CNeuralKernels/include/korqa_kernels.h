@@ -32,6 +32,11 @@ void korqa_lstm_cell_backward(const float *gates, const float *cPrev, const floa
 /// once; BLAS's general small-matrix path costs about twice as long at k = 96, n = 384.
 void korqa_matvec_accumulate(const float *x, const float *w, float *y, int64_t k, int64_t n);
 
+/// out[d] += scale * table[rows[r] * dim + d] for each r in order, d < dim: a word vector as the
+/// mean of its unit rows. Multiply and add stay separate (no FMA), so the sums round exactly as
+/// the scalar Swift loop this replaced did.
+void korqa_add_scaled_rows(float *out, const float *table, const int32_t *rows, int64_t count, int64_t dim, float scale);
+
 #ifdef __cplusplus
 }
 #endif
