@@ -51,6 +51,10 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         try context.write(toFile: file, atomically: true, encoding: .utf8)
         let plain = try korqa(["read", "--model", model, "--context-file", file, "한국의 수도는 어디인가?"])
         #expect(plain.status == 0 && plain.out.hasPrefix("서울\n") && plain.out.contains("score"))
+        // --max-answer bounds the span: one syllable cannot hold "서울".
+        let short = try korqa(["read", "--model", model, "--context", context, "한국의 수도는 어디인가?", "--json", "--max-answer", "1"])
+        let shortAnswers = (try JSONSerialization.jsonObject(with: Data(short.out.utf8)) as! [String: Any])["answers"] as! [[String: Any]]
+        #expect(short.status == 0 && !shortAnswers.isEmpty && shortAnswers.allSatisfy { ($0["end"] as! Int) - ($0["start"] as! Int) == 1 })
 
         let predictions = d + "/pred.json"
         let evaluated = try korqa(["eval", "korquad", main, "--model", model, "--output", predictions, "--json"])
@@ -163,6 +167,8 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         #expect(both.status != 0 && both.err.contains("exactly one of --context"))
         let tinyWindow = try korqa(["read", "--window", "1", "--context", "가나다", "질문"])
         #expect(tinyWindow.status != 0 && tinyWindow.err.contains("--window must be at least 2"))
+        let noAnswer = try korqa(["read", "--max-answer", "0", "--context", "가나다", "질문"])
+        #expect(noAnswer.status != 0 && noAnswer.err.contains("--max-answer must be at least 1"))
         let noTrain = try korqa(["train", "reader"])
         #expect(noTrain.status != 0 && noTrain.err.contains("--train"))
         // A reader started from another keeps that one's architecture: the options are refused, not

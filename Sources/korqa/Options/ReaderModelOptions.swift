@@ -15,8 +15,12 @@ struct ReaderModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Read contexts in windows of this many syllables instead of the reader's own (longer windows see more of a long passage at once; the stride becomes half the window).", valueName: "N"))
     var window: Int?
 
+    @Option(help: ArgumentHelp("Longest answer in syllables, instead of the reader's own (30 for the shipped one).", valueName: "N"))
+    var maxAnswer: Int?
+
     func validate() throws {
         if let window, window < 2 { throw ValidationError("--window must be at least 2 syllables (got \(window)).") }
+        if let maxAnswer, maxAnswer < 1 { throw ValidationError("--max-answer must be at least 1 syllable (got \(maxAnswer)).") }
     }
 
     func load() throws -> Reader {
@@ -25,6 +29,7 @@ struct ReaderModelOptions: ParsableArguments {
             reader.settings.windowLength = window
             reader.settings.windowStride = window / 2
         }
+        if let maxAnswer { reader.settings.maxAnswerLength = maxAnswer }
         return reader
     }
 
