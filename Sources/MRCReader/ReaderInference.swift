@@ -95,7 +95,7 @@ extension ReaderModel {
         }}}}}
         let h = contextEncoder.forward(firstLayerGates: gates, mask: batch.context.mask, weights: weights.context)  // [B, T, 2H]
         let u = questionEncoder.inferenceForward(qe, mask: batch.question.mask, weights: weights.question)  // [B, Q, 2H]
-        let p = pointers(keys: h, u: u, questionMask: batch.question.mask)
+        let p = pointers(keys: h, u: u, questionMask: batch.question.mask, contextMask: batch.context.mask)
         return (p.start, p.end)
     }
 

@@ -17,11 +17,14 @@ public struct ReaderConfig: ModelConfig {
     /// Size of the pre-trained word vectors (`SubwordVectors`, frozen) each syllable carries
     /// beside its learned embedding: the vector of the word it is in. 0 = none.
     public var wordVectorSize = 0
+    /// The end pointer reads a start-aware question: q + (Σ_i p_start(i) m_i) W_c, so where the
+    /// answer starts informs where it ends (R-Net's pointer network does the same).
+    public var conditionalEnd = false
 
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
 
     enum CodingKeys: String, CodingKey {
-        case vocabularySize, embeddingSize, hiddenSize, contextLayers, modelingLayers, alignSize, dropout, wordVectorSize
+        case vocabularySize, embeddingSize, hiddenSize, contextLayers, modelingLayers, alignSize, dropout, wordVectorSize, conditionalEnd
     }
 
     /// Readers saved before the modeling layer or word vectors existed have no `modelingLayers`
@@ -36,6 +39,7 @@ public struct ReaderConfig: ModelConfig {
         alignSize = try c.decode(Int.self, forKey: .alignSize)
         dropout = try c.decode(Float.self, forKey: .dropout)
         wordVectorSize = try c.decodeIfPresent(Int.self, forKey: .wordVectorSize) ?? 0
+        conditionalEnd = try c.decodeIfPresent(Bool.self, forKey: .conditionalEnd) ?? false
     }
 
     /// `modelingLayers` and `wordVectorSize` are written only when used, so older readers keep
@@ -50,6 +54,7 @@ public struct ReaderConfig: ModelConfig {
         try c.encode(alignSize, forKey: .alignSize)
         try c.encode(dropout, forKey: .dropout)
         if wordVectorSize > 0 { try c.encode(wordVectorSize, forKey: .wordVectorSize) }
+        if conditionalEnd { try c.encode(conditionalEnd, forKey: .conditionalEnd) }
     }
 }
 
@@ -77,6 +82,9 @@ public final class ReaderModel: @unchecked Sendable {
     let questionAttention: Linear
     let modelingEncoder: StackedBiLSTM?
     let startScorer, endScorer: BilinearAttention
+    /// W_c [2H, 2H] of `ReaderConfig.conditionalEnd`, registered last and starting at zero, so a
+    /// reader without it can be extended and first answers exactly as before.
+    let endCondition: ParameterSlot?
     let dropout: Dropout
     /// The weights laid out for inference (`inferenceScores`), rebuilt when they change.
     let inferenceCache = ReaderInferenceCache()
@@ -99,6 +107,7 @@ public final class ReaderModel: @unchecked Sendable {
             : nil
         startScorer = BilinearAttention(store: store, name: "start", querySize: H2, keySize: H2, random: &r)
         endScorer = BilinearAttention(store: store, name: "end", querySize: H2, keySize: H2, random: &r)
+        endCondition = config.conditionalEnd ? store.add("end.condition.weight", shape: [H2, H2], initial: [Float](repeating: 0, count: H2 * H2)) : nil
         dropout = Dropout(probability: config.dropout)
     }
 
@@ -169,6 +178,14 @@ public final class ReaderModel: @unchecked Sendable {
         var q: Tensor  // [B, 2H]
         var modeling: ModelingCache?
         var startCache, endCache: BilinearAttention.Cache
+        var endQuery: Tensor  // q, or q + s̄ W_c with a conditional end, [B, 2H]
+        var condition: EndCondition?
+    }
+
+    /// What the conditional end pointer keeps for backward.
+    struct EndCondition {
+        var startProbabilities: Tensor  // softmax of the start scores over real positions, [B, T]
+        var startSummary: Tensor  // s̄ = Σ_i p_start(i) m_i, [B, 2H]
     }
 
     struct ModelingCache {
@@ -206,33 +223,68 @@ public final class ReaderModel: @unchecked Sendable {
             keys = m
             modeling = ModelingCache(weights: weights, c2q: c2q, dropMask: dropMask, encoder: encoderCache, m: m)
         }
-        let p = pointers(keys: keys, u: u, questionMask: batch.question.mask)
+        let p = pointers(keys: keys, u: u, questionMask: batch.question.mask, contextMask: batch.context.mask)
         return (p.start, p.end, Cache(contextEmbedding: ce, questionEmbedding: qe, contextDropMask: cdm, questionDropMask: qdm,
                                       projectedContext: pc, projectedQuestion: pq, alignWeights: alignWeights, contextInput: contextInput,
                                       contextCache: contextCache, h: h, questionCache: questionCache, u: u, questionWeights: p.questionWeights,
-                                      q: p.q, modeling: modeling, startCache: p.startCache, endCache: p.endCache))
+                                      q: p.q, modeling: modeling, startCache: p.startCache, endCache: p.endCache, endQuery: p.endQuery,
+                                      condition: p.condition))
     }
 
     /// The question summary q = Σ_j softmax_j(w · u_j) u_j [B, 2H] and the start and end scores
-    /// q W m_i [B, T] over `keys` (h, or m with modeling layers).
-    func pointers(keys: Tensor, u: Tensor, questionMask: SequenceMask)
-        -> (start: Tensor, end: Tensor, questionWeights: Tensor, q: Tensor, startCache: BilinearAttention.Cache, endCache: BilinearAttention.Cache) {
+    /// q W m_i [B, T] over `keys` (h, or m with modeling layers); with a conditional end, the end
+    /// scorer's query is q + s̄ W_c, s̄ = Σ_i softmax_i(start) m_i over the real positions.
+    func pointers(keys: Tensor, u: Tensor, questionMask: SequenceMask, contextMask: SequenceMask)
+        -> (start: Tensor, end: Tensor, questionWeights: Tensor, q: Tensor, startCache: BilinearAttention.Cache,
+            endCache: BilinearAttention.Cache, endQuery: Tensor, condition: EndCondition?) {
         let B = questionMask.batchSize, Q = questionMask.maxLength, H2 = 2 * config.hiddenSize
         let questionWeights = Softmax.masked(questionAttention(u.reshaped([B * Q, H2])).reshaped([B, Q]), mask: questionMask)
         let q = Attention.weightedSum(weights: questionWeights, values: u)
         let (start, startCache) = startScorer.forward(query: q, keys: keys)
-        let (end, endCache) = endScorer.forward(query: q, keys: keys)
-        return (start, end, questionWeights, q, startCache, endCache)
+        var endQuery = q, condition: EndCondition?
+        if let endCondition {
+            let probabilities = Softmax.masked(start, mask: contextMask)
+            let summary = Attention.weightedSum(weights: probabilities, values: keys)
+            summary.data.withUnsafeBufferPointer { sp in
+                endQuery.data.withUnsafeMutableBufferPointer { ep in
+                    MatMul.gemm(transposeA: false, transposeB: false, m: B, n: H2, k: H2, a: sp.baseAddress!, lda: H2,
+                                b: store.value(endCondition), ldb: H2, beta: 1, c: ep.baseAddress!, ldc: H2)
+                }
+            }
+            condition = EndCondition(startProbabilities: probabilities, startSummary: summary)
+        }
+        let (end, endCache) = endScorer.forward(query: endQuery, keys: keys)
+        return (start, end, questionWeights, q, startCache, endCache, endQuery, condition)
     }
 
     func backward(dStart: Tensor, dEnd: Tensor, batch: Batch, cache c: Cache) {
         let B = batch.context.mask.batchSize, T = batch.context.mask.maxLength, Q = batch.question.mask.maxLength
         let D = config.embeddingSize + config.wordVectorSize, A = config.alignSize, H2 = 2 * config.hiddenSize
         let keys = c.modeling?.m ?? c.h
-        let (dq1, dKeys1) = startScorer.backward(dStart, query: c.q, keys: keys, cache: c.startCache)
-        let (dq2, dKeys2) = endScorer.backward(dEnd, query: c.q, keys: keys, cache: c.endCache)
-        var dKeys = dKeys1, dq = dq1
-        for i in 0..<dKeys.count { dKeys.data[i] += dKeys2.data[i] }
+        // End first: with a conditional end, its query depends on the start scores too.
+        let (dq2, dKeys2) = endScorer.backward(dEnd, query: c.endQuery, keys: keys, cache: c.endCache)
+        var dKeys = dKeys2, dStartTotal = dStart
+        if let endCondition, let condition = c.condition {
+            // endQuery = q + s̄ W_c: dW_c += s̄ᵀ dq2, ds̄ = dq2 W_cᵀ, then through s̄ = Σ_i p_i m_i and p = softmax(start).
+            var dSummary = Tensor(zeros: [B, H2])
+            dq2.data.withUnsafeBufferPointer { gp in
+                condition.startSummary.data.withUnsafeBufferPointer { sp in
+                    MatMul.gemm(transposeA: true, transposeB: false, m: H2, n: H2, k: B, a: sp.baseAddress!, lda: H2,
+                                b: gp.baseAddress!, ldb: H2, beta: 1, c: store.gradient(endCondition), ldc: H2)
+                }
+                dSummary.data.withUnsafeMutableBufferPointer { dp in
+                    MatMul.gemm(transposeA: false, transposeB: true, m: B, n: H2, k: H2, a: gp.baseAddress!, lda: H2,
+                                b: store.value(endCondition), ldb: H2, c: dp.baseAddress!, ldc: H2)
+                }
+            }
+            let (dProbabilities, dKeysSummary) = Attention.weightedSumBackward(dSummary, weights: condition.startProbabilities, values: keys)
+            let dStartCondition = Softmax.backward(dProbabilities, output: condition.startProbabilities)
+            for i in 0..<dKeys.count { dKeys.data[i] += dKeysSummary.data[i] }
+            for i in 0..<dStartTotal.count { dStartTotal.data[i] += dStartCondition.data[i] }
+        }
+        let (dq1, dKeys1) = startScorer.backward(dStartTotal, query: c.q, keys: keys, cache: c.startCache)
+        var dq = dq1
+        for i in 0..<dKeys.count { dKeys.data[i] += dKeys1.data[i] }
         for i in 0..<dq.count { dq.data[i] += dq2.data[i] }
         // Question side.
         let (dQuestionWeights, du1) = Attention.weightedSumBackward(dq, weights: c.questionWeights, values: c.u)

@@ -93,6 +93,10 @@ public struct ReaderTrainingOptions: Sendable {
     /// Dropout while training from `initial` (nil: the initial reader's). It changes no weight, so
     /// a pre-trained reader can be fine-tuned with more of it on a small labelled set.
     public var fineTuneDropout: Float?
+    /// Give a reader trained from `initial` the conditional end pointer
+    /// (`ReaderConfig.conditionalEnd`) if it has none; it starts at zero, so the reader first
+    /// answers as `initial` does.
+    public var addConditionalEnd = false
     /// Training examples are windows of at most this many syllables around the answer (and
     /// `trainingWindowStride` apart): shorter than reading windows, so batches stay cheap.
     public var trainingWindowLength = 512
@@ -192,8 +196,9 @@ extension Reader {
         if let initial {
             var config = initial.model.config
             if let dropout = options.fineTuneDropout { config.dropout = dropout }
+            if options.addConditionalEnd { config.conditionalEnd = true }
             let model = ReaderModel(config: config, seed: options.train.seed)
-            model.store.copyValues(from: initial.model.store)
+            model.store.copyValues(fromPrefix: initial.model.store)
             reader = Reader(model: model, vocabulary: initial.vocabulary, settings: options.settings, wordVectors: initial.wordVectors)
         } else {
             var config = options.architecture

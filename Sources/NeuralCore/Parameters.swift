@@ -47,6 +47,17 @@ public final class ParameterStore: @unchecked Sendable {
         markChanged()
     }
 
+    /// Copies `other`'s values into this store's first parameters, whose names and shapes must be
+    /// `other`'s, in order: a model extended with parameters registered after the old ones starts
+    /// from the old model (the new ones keep their initial values).
+    public func copyValues(fromPrefix other: ParameterStore) {
+        precondition(slots.count >= other.slots.count
+                     && zip(slots, other.slots).allSatisfy { $0.name == $1.name && $0.shape == $1.shape },
+                     "this store does not begin with the other's parameters")
+        values.baseAddress!.update(from: other.values.baseAddress!, count: other.count)
+        markChanged()
+    }
+
     /// Registers a tensor; its values come from `initial` (count must match the shape).
     @discardableResult
     public func add(_ name: String, shape: [Int], initial: [Float]) -> ParameterSlot {

@@ -249,14 +249,16 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
         return SubwordVectors(dimension: dimension, keys: sorted, vectors: (0..<(sorted.count * dimension)).map { _ in random.normal() })
     }
 
-    @Test(arguments: [(0, 0), (1, 0), (0, 5)]) func gradientOfTheWholeReader(modelingLayers: Int, wordVectorSize: Int) {
+    @Test(arguments: [(0, 0, false), (1, 0, false), (0, 5, false), (0, 0, true)])
+    func gradientOfTheWholeReader(modelingLayers: Int, wordVectorSize: Int, conditionalEnd: Bool) {
         let items = Array(Self.examples().prefix(3))
         let vocabulary = Vocabulary.build(from: items.flatMap { TokenizedText($0.context + $0.question).tokens.map(\.text) })
         var config = ReaderConfig(vocabularySize: vocabulary.count)
         config.embeddingSize = 4; config.hiddenSize = 3; config.alignSize = 3; config.contextLayers = 2; config.dropout = 0
-        config.modelingLayers = modelingLayers; config.wordVectorSize = wordVectorSize
+        config.modelingLayers = modelingLayers; config.wordVectorSize = wordVectorSize; config.conditionalEnd = conditionalEnd
         let vectors = wordVectorSize > 0 ? Self.wordVectors(for: items.flatMap { [$0.context, $0.question] }, dimension: wordVectorSize) : nil
         let model = ReaderModel(config: config, seed: 2)
+        Self.randomizeEndCondition(model)
         // Weights 3× their initial size, so every path (h∘c2q included) moves the loss by more
         // than float rounding, and a dropped term shows.
         for i in 0..<model.store.count { model.store.values[i] *= 3 }
@@ -288,14 +290,26 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
     /// The inference path (attention moved through the projection, no caches, weights laid out
     /// once) computes the training path's scores, on a padded batch of several windows, and
     /// follows the weights when they change.
-    @Test(arguments: [(1, 0, 0), (2, 0, 5), (2, 1, 0)]) func inferenceScoresMatchTheTrainingForward(layers: Int, modelingLayers: Int, wordVectorSize: Int) {
+    /// W_c of the conditional end starts at zero, where the path through it carries no gradient
+    /// to the rest: random values let the checks see that path.
+    static func randomizeEndCondition(_ model: ReaderModel) {
+        guard let slot = model.endCondition else { return }
+        var random = SeededRandom(seed: 11)
+        let w = model.store.value(slot)
+        for i in 0..<slot.shape.reduce(1, *) { w[i] = random.normal() }
+        model.store.markChanged()
+    }
+
+    @Test(arguments: [(1, 0, 0, false), (2, 0, 5, false), (2, 1, 0, false), (2, 0, 5, true)])
+    func inferenceScoresMatchTheTrainingForward(layers: Int, modelingLayers: Int, wordVectorSize: Int, conditionalEnd: Bool) {
         let items = Self.examples()
         let vocabulary = Vocabulary.build(from: items.flatMap { TokenizedText($0.context + $0.question).tokens.map(\.text) })
         var config = ReaderConfig(vocabularySize: vocabulary.count)
         config.embeddingSize = 6; config.hiddenSize = 5; config.alignSize = 4; config.contextLayers = layers
-        config.modelingLayers = modelingLayers; config.wordVectorSize = wordVectorSize
+        config.modelingLayers = modelingLayers; config.wordVectorSize = wordVectorSize; config.conditionalEnd = conditionalEnd
         let vectors = wordVectorSize > 0 ? Self.wordVectors(for: items.flatMap { [$0.context, $0.question] }, dimension: wordVectorSize) : nil
         let model = ReaderModel(config: config, seed: 5)
+        Self.randomizeEndCondition(model)
         let (batch, _, _) = Self.batch(items, vocabulary: vocabulary, wordVectors: vectors)
         #expect(Set(batch.context.mask.lengths).count > 1 && Set(batch.question.mask.lengths).count > 1, "the batch must be padded")
         func compare(_ batch: ReaderModel.Batch) {
@@ -317,6 +331,27 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
         compare(batch)
         // One window alone: the single-sequence path that reads the gates in place.
         compare(Self.batch(Array(items.prefix(1)), vocabulary: vocabulary, wordVectors: vectors).0)
+    }
+
+    /// A reader extended with the conditional end (W_c registered last, at zero) first scores
+    /// exactly as the reader it came from; the extension changes the end scores once W_c moves.
+    @Test func conditionalEndExtendsAReaderWithoutChangingIt() {
+        let items = Self.examples()
+        let vocabulary = Vocabulary.build(from: items.flatMap { TokenizedText($0.context + $0.question).tokens.map(\.text) })
+        var config = ReaderConfig(vocabularySize: vocabulary.count)
+        config.embeddingSize = 6; config.hiddenSize = 5; config.alignSize = 4; config.contextLayers = 1
+        let base = ReaderModel(config: config, seed: 7)
+        config.conditionalEnd = true
+        let extended = ReaderModel(config: config, seed: 8)
+        extended.store.copyValues(fromPrefix: base.store)
+        #expect(extended.store.slots.last?.name == "end.condition.weight" && extended.store.slots.count == base.store.slots.count + 1)
+        #expect(config.json.contains(#""conditionalEnd":true"#))
+        let (batch, _, _) = Self.batch(items, vocabulary: vocabulary)
+        let before = base.inferenceScores(batch), after = extended.inferenceScores(batch)
+        #expect(before.start.data == after.start.data && before.end.data == after.end.data)
+        Self.randomizeEndCondition(extended)
+        let moved = extended.inferenceScores(batch)
+        #expect(moved.start.data == before.start.data && moved.end.data != before.end.data)
     }
 
     @Test func overfitsTinyQAAndCutsAnswersFromTheContext() {

@@ -73,6 +73,8 @@ extension KorQA {
         @Option(help: "Modeling BiLSTM layers over the question-aware context (BiDAF) of a new reader; 0 = point from the context layers (DrQA) (default 0).")
         var modelingLayers: Int?
         @Option(help: "Dropout probability (default 0.3; with --init-from, the fine-tuning's: default the reader's own).") var dropout: Float?
+        @Flag(help: "Point at the answer's end with a start-aware question (q + the start-weighted context times a learned matrix); with --init-from, adds it to that reader, starting where it left off (not yet validated by the CV).")
+        var conditionalEnd = false
         @Option(help: "Syllables per training window (the one around each answer).") var window = 512
         @Option(help: "Syllables between training window starts.") var stride = 256
         @Option(help: "Syllables per window when reading (validation, and the saved reader's default; the stride is half).") var readWindow = 1024
@@ -121,6 +123,8 @@ extension KorQA {
             if let layers { o.architecture.contextLayers = layers }
             if let modelingLayers { o.architecture.modelingLayers = modelingLayers }
             if let dropout { o.architecture.dropout = dropout; o.fineTuneDropout = initFrom != nil ? dropout : nil }
+            o.architecture.conditionalEnd = conditionalEnd
+            o.addConditionalEnd = conditionalEnd && initFrom != nil
             o.trainingWindowLength = window; o.trainingWindowStride = stride
             o.settings.windowLength = readWindow; o.settings.windowStride = max(1, readWindow / 2); o.settings.maxAnswerLength = maxAnswer
             o.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: warmupSteps,
