@@ -86,9 +86,7 @@ KORQA_MULTIVERSION void korqa_lstm_cell_backward(const float *restrict gates, co
     }
 }
 
-#ifndef KORQA_MATVEC_BLOCK
 #define KORQA_MATVEC_BLOCK 192
-#endif
 
 KORQA_MULTIVERSION void korqa_matvec_accumulate(const float *restrict x, const float *restrict w, float *restrict y,
                                                 int64_t k, int64_t n) {

@@ -210,7 +210,8 @@ public struct LSTM: Sendable {
         let B = mask.batchSize, T = mask.maxLength, H = hiddenSize, H4 = 4 * H
         let t = time(k, T)
         // W_hh pre-transposed to [H, 4H]: a plain NN product, which OpenBLAS runs with its
-        // small-matrix kernel instead of re-packing W_hh at every step.
+        // small-matrix kernel instead of re-packing W_hh at every step; one sequence's product
+        // goes to a register-blocked C kernel instead.
         if B == 1 {
             korqa_matvec_accumulate(hPrev, whhT, g, Int64(H), Int64(H4))
         } else {
@@ -335,18 +336,21 @@ public struct BiLSTM: Sendable {
 
     /// Inference from ids through folded tables (`LSTM.foldedProjection`), one per direction:
     /// no cache is kept and each direction writes its half of the [B, T, 2H] output directly.
-    public func forward(ids: [Int32], foldedProjections tables: (forward: [Float], backward: [Float]), mask: SequenceMask) -> Tensor {
+    /// `recurrentWeights` are each direction's `LSTM.transposedHiddenWeight()`, kept by the caller
+    /// with the tables (both derive from the weights) instead of transposed at every call.
+    public func forward(ids: [Int32], foldedProjections tables: (forward: [Float], backward: [Float]),
+                        recurrentWeights: (forward: [Float], backward: [Float]), mask: SequenceMask) -> Tensor {
         let H = hiddenSize
         var output = Tensor(zeros: [mask.batchSize, mask.maxLength, 2 * H])
         output.data.withUnsafeMutableBufferPointer { op in
             let out = UncheckedPointer(op.baseAddress!)
             Parallelism.both({
                 var gates = forwardLSTM.gatheredGates(ids: ids, foldedProjection: tables.forward, mask: mask)
-                forwardLSTM.recurWithoutCache(gates: &gates, mask: mask, recurrentWeight: forwardLSTM.transposedHiddenWeight(),
+                forwardLSTM.recurWithoutCache(gates: &gates, mask: mask, recurrentWeight: recurrentWeights.forward,
                                               output: out.pointer, outputStride: 2 * H)
             }, {
                 var gates = backwardLSTM.gatheredGates(ids: ids, foldedProjection: tables.backward, mask: mask)
-                backwardLSTM.recurWithoutCache(gates: &gates, mask: mask, recurrentWeight: backwardLSTM.transposedHiddenWeight(),
+                backwardLSTM.recurWithoutCache(gates: &gates, mask: mask, recurrentWeight: recurrentWeights.backward,
                                                output: out.pointer + H, outputStride: 2 * H)
             })
         }

@@ -31,17 +31,20 @@ public final class SequenceTagger: @unchecked Sendable {
         head = Linear(store: store, name: "head", inputSize: encoder.outputSize, outputSize: config.labelCount, random: &random)
     }
 
-    /// Folded embedding·W_ih tables for inference, and the weight version they were made from.
-    private var folded: (version: Int, forward: [Float], backward: [Float])?
+    /// Folded embedding·W_ih tables and transposed W_hh for inference, and the weight version
+    /// they were made from.
+    private var folded: (version: Int, forward: [Float], backward: [Float], recurrentForward: [Float], recurrentBackward: [Float])?
 
     /// ids [B, T] -> logits [B·T, labels], for inference: the embedding and the LSTMs' input
     /// projections are folded into one table per direction (recomputed after weights change).
     public func logits(ids: [Int32], mask: SequenceMask) -> Tensor {
         if folded?.version != store.version {
             folded = (store.version, encoder.forwardLSTM.foldedProjection(of: embedding),
-                      encoder.backwardLSTM.foldedProjection(of: embedding))
+                      encoder.backwardLSTM.foldedProjection(of: embedding),
+                      encoder.forwardLSTM.transposedHiddenWeight(), encoder.backwardLSTM.transposedHiddenWeight())
         }
-        let h = encoder.forward(ids: ids, foldedProjections: (folded!.forward, folded!.backward), mask: mask)
+        let h = encoder.forward(ids: ids, foldedProjections: (folded!.forward, folded!.backward),
+                                recurrentWeights: (folded!.recurrentForward, folded!.recurrentBackward), mask: mask)
         return head(h.reshaped([mask.batchSize * mask.maxLength, encoder.outputSize]))
     }
 
