@@ -88,13 +88,14 @@ public final class Reader: @unchecked Sendable {
 
     /// Windows of one context as jobs.
     func jobs(item: Int, question: [Token], context: Int, tokenCount: Int) -> [Job] {
-        ContextWindows.windows(tokenCount: max(tokenCount, 1), length: settings.windowLength, stride: settings.windowStride)
+        guard !question.isEmpty else { return [] }  // nothing to align the passage with
+        return ContextWindows.windows(tokenCount: max(tokenCount, 1), length: settings.windowLength, stride: settings.windowStride)
             .map { Job(item: item, question: question, context: context, window: $0.clamped(to: 0..<tokenCount)) }
             .filter { !$0.window.isEmpty }
     }
 
     /// The best answers to `question` in `context`, best first (fewer when the context is short;
-    /// none when it has no tokens).
+    /// none when the context or the question has no tokens).
     public func answers(question: String, context: String, top: Int = 1) -> [ReaderAnswer] {
         predict([(question, context)], top: top)[0]
     }

@@ -220,6 +220,8 @@ func capitalItems() -> [QAItem] {
         let predictions = loaded.predict(dataset)
         #expect(predictions.count == items.count - 1 && KorQuADMetric.score(dataset, predictions: predictions).f1 > 99)
         #expect(loaded.answers(question: "무엇?", context: "   ").isEmpty)
+        // A blank question has nothing to align the passage with: no answer rather than a guess.
+        #expect(loaded.answers(question: " \n ", context: "한국의 수도는 서울이다.").isEmpty)
     }
 
     /// A reader with word vectors keeps them: saved beside the model, loaded back, the same

@@ -49,6 +49,13 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         }
         let file = d + "/passage.txt"
         try context.write(toFile: file, atomically: true, encoding: .utf8)
+        // A blank question or passage is refused (status 1) with what to give instead.
+        let blankQuestion = try korqa(["read", "--model", model, "--context", context, "  "])
+        #expect(blankQuestion.status != 0 && blankQuestion.err.contains("the question is empty"), "\(blankQuestion.err)")
+        let blankFile = d + "/blank.txt"
+        try " \n".write(toFile: blankFile, atomically: true, encoding: .utf8)
+        let blankPassage = try korqa(["read", "--model", model, "--context-file", blankFile, "한국의 수도는?"])
+        #expect(blankPassage.status != 0 && blankPassage.err.contains("\(blankFile) holds no text"), "\(blankPassage.err)")
         let plain = try korqa(["read", "--model", model, "--context-file", file, "한국의 수도는 어디인가?"])
         #expect(plain.status == 0 && plain.out.hasPrefix("서울\n") && plain.out.contains("score"))
         // --max-answer bounds the span: one syllable cannot hold "서울".

@@ -28,6 +28,9 @@ extension KorQA {
 
         func validate() throws {
             guard (context == nil) != (contextFile == nil) else { throw ValidationError("give the passage with exactly one of --context TEXT or --context-file FILE.") }
+            guard !question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw ValidationError("the question is empty: give the question to answer, e.g. korqa read --context TEXT \"수도는 어디인가?\".")
+            }
             guard top >= 1 else { throw ValidationError("--top must be at least 1.") }
             guard model.threads >= 1 else { throw ValidationError("--threads must be at least 1.") }
         }
@@ -35,6 +38,10 @@ extension KorQA {
         func run() throws {
             Parallelism.configure(threads: model.threads)
             let passage = try context ?? MRCFile.text(contextFile!)
+            guard !passage.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw CLIError.usage(contextFile.map { "\($0) holds no text: nothing to read; give a passage file with text in it." }
+                                     ?? "the passage (--context) is empty: nothing to read; give the text to answer from.")
+            }
             let reader = try model.load()
             let answers = reader.answers(question: question, context: passage, top: top)
             if json {
@@ -42,7 +49,7 @@ extension KorQA {
                 print("{\"question\":\(JSON.quote(question)),\"answers\":[\(items.joined(separator: ","))]}")
                 return
             }
-            guard !answers.isEmpty else { print("The passage is empty: nothing to read."); return }
+            guard !answers.isEmpty else { print("No answer: nothing to read in the passage."); return }
             for (i, a) in answers.enumerated() {
                 print((answers.count > 1 ? "\(i + 1). " : "") + a.text)
                 print(String(format: "   (score %.2f · characters [%d, %d))", a.score, a.start, a.end))
