@@ -42,6 +42,10 @@ public final class Reader: @unchecked Sendable {
     public var settings: ReaderSettings
     /// The frozen word vectors the model reads beside its syllable embeddings (nil: none).
     public let wordVectors: SubwordVectors?
+    /// Other readers that read every window too: the span log-probabilities of all of them are
+    /// averaged (a product-of-experts ensemble; each reads with its own vocabulary and word
+    /// vectors). More accurate, and as many times slower as there are readers.
+    public var ensemble: [Reader] = []
 
     public init(model: ReaderModel, vocabulary: Vocabulary, settings: ReaderSettings, wordVectors: SubwordVectors? = nil) {
         precondition(model.config.vocabularySize == vocabulary.count, "model and vocabulary sizes differ")
@@ -73,9 +77,25 @@ public final class Reader: @unchecked Sendable {
         let order = jobs.indices.sorted { jobs[$0].window.count < jobs[$1].window.count }
         for start in stride(from: 0, to: order.count, by: batchSize) {
             let chunk = order[start..<min(start + batchSize, order.count)]
-            let batch = self.batch(contexts: chunk.map { contexts[jobs[$0].context].tokens[jobs[$0].window] },
-                                   questions: chunk.map { jobs[$0].question })
-            for (j, probs) in zip(chunk, model.spanLogProbabilities(batch)) {
+            let windows = chunk.map { contexts[jobs[$0].context].tokens[jobs[$0].window] }, questions = chunk.map { jobs[$0].question }
+            var logProbabilities = model.spanLogProbabilities(batch(contexts: windows, questions: questions))
+            for member in ensemble {
+                let theirs = member.model.spanLogProbabilities(member.batch(contexts: windows, questions: questions))
+                for b in logProbabilities.indices {
+                    for i in logProbabilities[b].start.indices {
+                        logProbabilities[b].start[i] += theirs[b].start[i]
+                        logProbabilities[b].end[i] += theirs[b].end[i]
+                    }
+                }
+            }
+            if !ensemble.isEmpty {
+                let share = 1 / Float(ensemble.count + 1)
+                for b in logProbabilities.indices {
+                    logProbabilities[b].start = logProbabilities[b].start.map { $0 * share }
+                    logProbabilities[b].end = logProbabilities[b].end.map { $0 * share }
+                }
+            }
+            for (j, probs) in zip(chunk, logProbabilities) {
                 let offset = jobs[j].window.lowerBound
                 result[j] = SpanDecoder.best(startScores: probs.start, endScores: probs.end,
                                              maxLength: settings.maxAnswerLength, k: top)

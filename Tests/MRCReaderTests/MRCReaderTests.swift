@@ -375,4 +375,32 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
             #expect(SpanDecoder.answer(best, in: contexts[i]).text == items[i].answer)
         }
     }
+
+    /// An ensemble scores each span by the geometric mean of its members' P(start)·P(end): the
+    /// mean of their log-probabilities. A reader in an ensemble with itself answers as alone.
+    @Test func ensembleAveragesTheReadersLogProbabilities() throws {
+        let items = Self.examples()
+        let vocabulary = Vocabulary.build(from: items.flatMap { TokenizedText($0.context + $0.question).tokens.map(\.text) })
+        var config = ReaderConfig(vocabularySize: vocabulary.count)
+        config.embeddingSize = 6; config.hiddenSize = 5; config.alignSize = 4
+        let first = Reader(model: ReaderModel(config: config, seed: 5), vocabulary: vocabulary, settings: ReaderSettings())
+        let second = Reader(model: ReaderModel(config: config, seed: 6), vocabulary: vocabulary, settings: ReaderSettings())
+        let (context, question, _) = items[0]
+        func scores(_ reader: Reader) -> [[Int]: Float] {
+            Dictionary(uniqueKeysWithValues: reader.answers(question: question, context: context, top: 10_000).map { ([$0.start, $0.end], $0.score) })
+        }
+        let alone = scores(first), other = scores(second)
+        #expect(alone.count > 100 && alone.keys == other.keys, "every span of the short context, from both readers")
+        let expected = alone.map { span, p in (span, (p * other[span]!).squareRoot()) }.sorted { $0.1 > $1.1 }
+        first.ensemble = [second]
+        let together = first.answers(question: question, context: context, top: 3)
+        #expect(together.map { [$0.start, $0.end] } == expected.prefix(3).map(\.0))
+        for (answer, (_, p)) in zip(together, expected) { #expect(abs(answer.score - p) <= 1e-4 * p, "\(answer.score) against \(p)") }
+        #expect(expected[0].0 != alone.max { $0.value < $1.value }!.key || together[0].score != alone.values.max()!,
+                "the ensemble must differ from the first reader alone, or the test proves nothing")
+        first.ensemble = [Reader(model: first.model, vocabulary: vocabulary, settings: ReaderSettings())]
+        let doubled = first.answers(question: question, context: context, top: 5)
+        first.ensemble = []
+        #expect(doubled == first.answers(question: question, context: context, top: 5))
+    }
 }

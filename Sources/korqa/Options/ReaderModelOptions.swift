@@ -18,6 +18,9 @@ struct ReaderModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Longest answer in syllables, instead of the reader's own (30 for the shipped one).", valueName: "N"))
     var maxAnswer: Int?
 
+    @Option(name: .customLong("ensemble-with"), help: ArgumentHelp("Another reader directory that reads every window too; the readers' span log-probabilities are averaged (repeatable; as many times slower).", valueName: "DIR"))
+    var ensembleWith: [String] = []
+
     func validate() throws {
         if let window, window < 2 { throw ValidationError("--window must be at least 2 syllables (got \(window)).") }
         if let maxAnswer, maxAnswer < 1 { throw ValidationError("--max-answer must be at least 1 syllable (got \(maxAnswer)).") }
@@ -30,6 +33,7 @@ struct ReaderModelOptions: ParsableArguments {
             reader.settings.windowStride = window / 2
         }
         if let maxAnswer { reader.settings.maxAnswerLength = maxAnswer }
+        reader.ensemble = try ensembleWith.map { try Self.load($0) }
         return reader
     }
 
