@@ -61,18 +61,25 @@ $(WORD_VECTORS):
 # after pre-training on synthetic questions from Korean Wikipedia, with the word vectors above.
 # Each fold is trained the way the shipped reader is (`make reader`): on every article outside
 # its test fold, all 8 epochs, the last kept (--no-holdout). 60–110 min on 2 cores.
+# CV_SEED=2 CV_OUT=runs/cv-seed2 repeats it with another seed (another synthetic-question draw too).
+CV_SEED ?= 1
+CV_OUT ?= runs/cv
 cv-reader: release $(WORD_VECTORS)
 	.build/release/korqa train reader --train $(DATA)/korquad/KorQuAD_v1.0_dev.json \
 	  --train $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json --pretrain-corpus $(DATA)/mrc/kowiki \
 	  --pretrain-questions 100000 --pretrain-epochs 1 --pretrain-noise 0.8 --pretrain-wh-last 0.3 --folds 5 --fold-file resources/korquad-dev-folds.tsv \
-	  --epochs 8 --no-holdout --average-decay 0.995 --seed 1 --word-vectors $(WORD_VECTORS) --out runs/cv $(if $(RESUME),--resume,)
+	  --epochs 8 --no-holdout --average-decay 0.995 --seed $(CV_SEED) --word-vectors $(WORD_VECTORS) --out $(CV_OUT) $(if $(RESUME),--resume,)
 
 # The shipped reader: all of KorQuAD dev + TyDi train, from the cross-validation's pre-trained
-# reader (which holds the word vectors).
+# reader (which holds the word vectors). Its ensemble partner (resources/reader-korquad-2):
+# make reader READER_SEED=2 CV_OUT=runs/cv-seed2 READER_OUT=runs/reader-seed2, after make cv-reader CV_SEED=2 CV_OUT=runs/cv-seed2.
+READER_EPOCHS ?= 8
+READER_SEED ?= 1
+READER_OUT ?= runs/reader
 reader: release
 	.build/release/korqa train reader --train $(DATA)/korquad/KorQuAD_v1.0_dev.json \
-	  --train $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json --init-from runs/cv/pretrain \
-	  --no-holdout --epochs $(READER_EPOCHS) --average-decay 0.995 --seed 1 --out runs/reader
+	  --train $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json --init-from $(CV_OUT)/pretrain \
+	  --no-holdout --epochs $(READER_EPOCHS) --average-decay 0.995 --seed $(READER_SEED) --out $(READER_OUT)
 
 clean:
 	swift package clean

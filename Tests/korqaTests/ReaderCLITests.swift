@@ -49,6 +49,12 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         }
         let file = d + "/passage.txt"
         try context.write(toFile: file, atomically: true, encoding: .utf8)
+        // --ensemble-with loads its readers (the averaging itself is tested in MRCReaderTests):
+        // the reader with itself answers as alone, a missing one is named.
+        let doubled = try korqa(["read", "--model", model, "--ensemble-with", model, "--context", context, "한국의 수도는 어디인가?", "--json", "--top", "2"])
+        #expect(doubled.status == 0 && doubled.out == read.out, "\(doubled.err)")
+        let missing = try korqa(["read", "--model", model, "--ensemble-with", d + "/nowhere", "--context", context, "한국의 수도는 어디인가?"])
+        #expect(missing.status != 0 && missing.err.contains("no reader model at '\(d)/nowhere'"), "\(missing.err)")
         // A blank question or passage is refused (status 1) with what to give instead.
         let blankQuestion = try korqa(["read", "--model", model, "--context", context, "  "])
         #expect(blankQuestion.status != 0 && blankQuestion.err.contains("the question is empty"), "\(blankQuestion.err)")
@@ -90,6 +96,9 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         #expect(replies[1].hasPrefix("서울") && replies[1].contains("from the passage"))
         #expect(replies[2].contains("does not answer that clearly") && replies[2].contains("평일 9시부터 6시까지입니다"))
         #expect(replies[4].hasPrefix("평일 9시부터 6시까지입니다"))
+        let chatWithMissingPartner = try korqa(["chat", "--db", d + "/faq.sqlite", "--reader-model", model, "--reader-ensemble-with", d + "/nowhere"],
+                                               input: Data("/passage \(file)\n".utf8))
+        #expect(chatWithMissingPartner.out.contains("cannot load the reader") && chatWithMissingPartner.out.contains("\(d)/nowhere"), "\(chatWithMissingPartner.out)")
     }
 
     /// K-fold cross-validation by article: per-fold and pooled scores, predictions for every question.

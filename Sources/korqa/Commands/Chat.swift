@@ -32,6 +32,8 @@ extension KorQA {
         @OptionGroup var intentModel: IntentModelOption
         @Option(help: ArgumentHelp("The reader for /passage (default: the shipped resources/reader-korquad).", valueName: "DIR"))
         var readerModel = "default"
+        @Option(help: ArgumentHelp("Another reader that reads each passage too, its span log-probabilities averaged with --reader-model's (repeatable; more accurate, as many times slower).", valueName: "DIR"))
+        var readerEnsembleWith: [String] = []
         @Option(help: "Start with this passage (as /passage FILE).") var passage: String?
 
         func validate() throws {
@@ -42,9 +44,13 @@ extension KorQA {
             let interactive = isatty(0) != 0
             let store = try database.open(quiet: !interactive)
             let modelOption = intentModel
-            let readerPath = readerModel
+            let readerPath = readerModel, partnerPaths = readerEnsembleWith
             let session = ChatSession(engine: QAEngine(store: store, topK: top), loadIntentModel: { try modelOption.load() },
-                                      loadReader: { try ReaderModelOptions.load(readerPath) })
+                                      loadReader: {
+                                          let reader = try ReaderModelOptions.load(readerPath)
+                                          reader.ensemble = try partnerPaths.map { try ReaderModelOptions.load($0) }
+                                          return reader
+                                      })
             if intent { _ = session.handle("/intent on") }
             if let passage {
                 guard FileManager.default.fileExists(atPath: passage) else { throw CLIError.usage("--passage: no such file \(passage)") }
