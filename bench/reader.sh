@@ -10,6 +10,12 @@ model=${2:-resources/reader-korquad}
 swift build -c release --product korqa >/dev/null
 .build/release/korqa bench reader "$data" --model "$model" --syllables 500 --threads 1 --seconds 10
 .build/release/korqa bench reader "$data" --model "$model" --syllables 500 --threads 2 --seconds 10
+# The two-reader ensemble (--ensemble-with), when its second reader is there.
+partner=${3:-resources/reader-korquad-2}
+if [ -d "$partner" ]; then
+  printf 'ensemble with %s: ' "$partner"
+  .build/release/korqa bench reader "$data" --model "$model" --ensemble-with "$partner" --syllables 500 --threads 1 --seconds 10
+fi
 for threads in 1 2; do
   printf 'batch reading, %s thread(s): ' "$threads"
   .build/release/korqa eval korquad "$data" --model "$model" --threads "$threads" --json
