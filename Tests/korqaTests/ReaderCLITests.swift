@@ -213,4 +213,20 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         #expect(best["text"] as? String == "1924년 10월 1일")
         #expect(best["start"] as? Int == 7 && best["end"] as? Int == 19)
     }
+
+    /// The shipped ensemble partner loads from a checkout (its word vectors are a link to the
+    /// shipped reader's) and the pair answers the same question, with a score of its own.
+    @Test func shippedEnsembleAnswers() throws {
+        let partner = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("resources/reader-korquad-2").path
+        let passage = "지미 카터는 1924년 10월 1일 조지아주 플레인스에서 태어났다. 그는 미국 39대 대통령이다."
+        func best(_ extra: [String]) throws -> [String: Any] {
+            let r = try korqa(["read", "--context", passage, "지미 카터가 태어난 날은?", "--json"] + extra)
+            #expect(r.status == 0, "\(r.err)")
+            return (try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any])["answers"].map { ($0 as! [[String: Any]])[0] }!
+        }
+        let alone = try best([]), pair = try best(["--ensemble-with", partner])
+        #expect(pair["text"] as? String == "1924년 10월 1일" && pair["start"] as? Int == 7 && pair["end"] as? Int == 19)
+        #expect(pair["score"] as? Double != alone["score"] as? Double, "the partner must change the scores, or it was not read")
+    }
 }
