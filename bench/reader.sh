@@ -15,6 +15,8 @@ partner=${3:-resources/reader-korquad-2}
 if [ -d "$partner" ]; then
   printf 'ensemble with %s: ' "$partner"
   .build/release/korqa bench reader "$data" --model "$model" --ensemble-with "$partner" --syllables 500 --threads 1 --seconds 10
+  printf 'ensemble with %s, readers side by side: ' "$partner"
+  .build/release/korqa bench reader "$data" --model "$model" --ensemble-with "$partner" --syllables 500 --threads 2 --seconds 10
 fi
 for threads in 1 2; do
   printf 'batch reading, %s thread(s): ' "$threads"

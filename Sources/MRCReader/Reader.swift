@@ -78,9 +78,13 @@ public final class Reader: @unchecked Sendable {
         for start in stride(from: 0, to: order.count, by: batchSize) {
             let chunk = order[start..<min(start + batchSize, order.count)]
             let windows = chunk.map { contexts[jobs[$0].context].tokens[jobs[$0].window] }, questions = chunk.map { jobs[$0].question }
-            var logProbabilities = model.spanLogProbabilities(batch(contexts: windows, questions: questions))
-            for member in ensemble {
-                let theirs = member.model.spanLogProbabilities(member.batch(contexts: windows, questions: questions))
+            // The ensemble's readers read side by side when there are threads for it.
+            let readers = [self] + ensemble
+            let perReader = Parallelism.map(readers.count) { k in
+                readers[k].model.spanLogProbabilities(readers[k].batch(contexts: windows, questions: questions))
+            }
+            var logProbabilities = perReader[0]
+            for theirs in perReader.dropFirst() {
                 for b in logProbabilities.indices {
                     for i in logProbabilities[b].start.indices {
                         logProbabilities[b].start[i] += theirs[b].start[i]

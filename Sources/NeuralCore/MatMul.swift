@@ -78,6 +78,29 @@ public enum Parallelism {
     }
 }
 
+extension Parallelism {
+    /// `[body(0), …, body(count - 1)]`, the calls run concurrently when more than one thread is
+    /// configured (e.g. the readers of an ensemble, one a core). `body` must only read shared state.
+    public static func map<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+        guard threads > 1, count > 1 else { return (0..<count).map(body) }
+        var results = [T?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            withoutActuallyEscaping(body) { body in
+                let work = UncheckedIndexedWork(buffer: buffer, body: body)
+                DispatchQueue.concurrentPerform(iterations: count) { i in work.run(i) }
+            }
+        }
+        return results.map { $0! }
+    }
+}
+
+/// A body and the result slots it fills, one slot per index, handed to worker threads.
+private struct UncheckedIndexedWork<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T?>
+    let body: (Int) -> T
+    func run(_ i: Int) { buffer[i] = body(i) }
+}
+
 /// Two closures handed to worker threads; they touch disjoint memory (see BiLSTM).
 private struct UncheckedPair: @unchecked Sendable {
     let first: () -> Void

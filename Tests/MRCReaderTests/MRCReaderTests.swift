@@ -396,6 +396,11 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
         let together = first.answers(question: question, context: context, top: 3)
         #expect(together.map { [$0.start, $0.end] } == expected.prefix(3).map(\.0))
         for (answer, (_, p)) in zip(together, expected) { #expect(abs(answer.score - p) <= 1e-4 * p, "\(answer.score) against \(p)") }
+        // On two threads the readers read side by side, with the same result.
+        Parallelism.configure(threads: 2)
+        let sideBySide = first.answers(question: question, context: context, top: 3)
+        Parallelism.configure(threads: 1)
+        #expect(sideBySide == together)
         #expect(expected[0].0 != alone.max { $0.value < $1.value }!.key || together[0].score != alone.values.max()!,
                 "the ensemble must differ from the first reader alone, or the test proves nothing")
         first.ensemble = [Reader(model: first.model, vocabulary: vocabulary, settings: ReaderSettings())]

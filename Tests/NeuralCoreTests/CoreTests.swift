@@ -193,6 +193,17 @@ import Testing
         let serial = run(threads: 1), parallel = run(threads: 2)
         #expect(serial.0 == parallel.0 && serial.1 == parallel.1 && serial.2 == parallel.2)
     }
+
+    /// `Parallelism.map` returns every index's result in index order, on one thread or two.
+    @Test func mapKeepsIndexOrder() {
+        func squares(threads: Int) -> [[Int]] {
+            Parallelism.configure(threads: threads)
+            defer { Parallelism.configure(threads: 1) }
+            return Parallelism.map(7) { i in (0..<(1_000 * (7 - i))).map { _ in i * i }.suffix(1) + [i] }
+        }
+        let expected = (0..<7).map { [$0 * $0, $0] }
+        #expect(squares(threads: 1) == expected && squares(threads: 2) == expected)
+    }
 }
 
 @Suite struct FoldedInferenceTests {
