@@ -83,21 +83,8 @@ public final class Reader: @unchecked Sendable {
             let perReader = Parallelism.map(readers.count) { k in
                 readers[k].model.spanLogProbabilities(readers[k].batch(contexts: windows, questions: questions))
             }
-            var logProbabilities = perReader[0]
-            for theirs in perReader.dropFirst() {
-                for b in logProbabilities.indices {
-                    for i in logProbabilities[b].start.indices {
-                        logProbabilities[b].start[i] += theirs[b].start[i]
-                        logProbabilities[b].end[i] += theirs[b].end[i]
-                    }
-                }
-            }
-            if !ensemble.isEmpty {
-                let share = 1 / Float(ensemble.count + 1)
-                for b in logProbabilities.indices {
-                    logProbabilities[b].start = logProbabilities[b].start.map { $0 * share }
-                    logProbabilities[b].end = logProbabilities[b].end.map { $0 * share }
-                }
+            let logProbabilities = perReader.count == 1 ? perReader[0] : perReader[0].indices.map { b in
+                (start: Self.mean(perReader.map { $0[b].start }), end: Self.mean(perReader.map { $0[b].end }))
             }
             for (j, probs) in zip(chunk, logProbabilities) {
                 let offset = jobs[j].window.lowerBound
@@ -108,6 +95,14 @@ public final class Reader: @unchecked Sendable {
             progress?(min(start + batchSize, order.count))
         }
         return result
+    }
+
+    /// The element-wise mean of equally long rows (summed in order, then scaled).
+    static func mean(_ rows: [[Float]]) -> [Float] {
+        var sum = rows[0]
+        for row in rows.dropFirst() { for i in sum.indices { sum[i] += row[i] } }
+        let share = 1 / Float(rows.count)
+        return sum.map { $0 * share }
     }
 
     /// Windows of one context as jobs.

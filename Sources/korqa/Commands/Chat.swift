@@ -46,11 +46,7 @@ extension KorQA {
             let modelOption = intentModel
             let readerPath = readerModel, partnerPaths = readerEnsembleWith
             let session = ChatSession(engine: QAEngine(store: store, topK: top), loadIntentModel: { try modelOption.load() },
-                                      loadReader: {
-                                          let reader = try ReaderModelOptions.load(readerPath)
-                                          reader.ensemble = try partnerPaths.map { try ReaderModelOptions.load($0) }
-                                          return reader
-                                      })
+                                      loadReader: { try ReaderModelOptions.load(readerPath, ensembleWith: partnerPaths) })
             if intent { _ = session.handle("/intent on") }
             if let passage {
                 guard FileManager.default.fileExists(atPath: passage) else { throw CLIError.usage("--passage: no such file \(passage)") }

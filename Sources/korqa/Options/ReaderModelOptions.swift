@@ -27,13 +27,20 @@ struct ReaderModelOptions: ParsableArguments {
     }
 
     func load() throws -> Reader {
-        let reader = try Self.load(path)
+        let reader = try Self.load(path, ensembleWith: ensembleWith)
         if let window {
             reader.settings.windowLength = window
             reader.settings.windowStride = window / 2
         }
         if let maxAnswer { reader.settings.maxAnswerLength = maxAnswer }
-        reader.ensemble = try ensembleWith.map { try Self.load($0) }
+        return reader
+    }
+
+    /// The reader at `path` ("default": the shipped one) with the readers at `partners` as its
+    /// ensemble.
+    static func load(_ path: String, ensembleWith partners: [String]) throws -> Reader {
+        let reader = try load(path)
+        reader.ensemble = try partners.map { try load($0) }
         return reader
     }
 
