@@ -77,15 +77,8 @@ public final class Reader: @unchecked Sendable {
         let order = jobs.indices.sorted { jobs[$0].window.count < jobs[$1].window.count }
         for start in stride(from: 0, to: order.count, by: batchSize) {
             let chunk = order[start..<min(start + batchSize, order.count)]
-            let windows = chunk.map { contexts[jobs[$0].context].tokens[jobs[$0].window] }, questions = chunk.map { jobs[$0].question }
-            // The ensemble's readers read side by side when there are threads for it.
-            let readers = [self] + ensemble
-            let perReader = Parallelism.map(readers.count) { k in
-                readers[k].model.spanLogProbabilities(readers[k].batch(contexts: windows, questions: questions))
-            }
-            let logProbabilities = perReader.count == 1 ? perReader[0] : perReader[0].indices.map { b in
-                (start: Self.mean(perReader.map { $0[b].start }), end: Self.mean(perReader.map { $0[b].end }))
-            }
+            let logProbabilities = spanLogProbabilities(contexts: chunk.map { contexts[jobs[$0].context].tokens[jobs[$0].window] },
+                                                        questions: chunk.map { jobs[$0].question })
             for (j, probs) in zip(chunk, logProbabilities) {
                 let offset = jobs[j].window.lowerBound
                 result[j] = SpanDecoder.best(startScores: probs.start, endScores: probs.end,
@@ -95,6 +88,18 @@ public final class Reader: @unchecked Sendable {
             progress?(min(start + batchSize, order.count))
         }
         return result
+    }
+
+    /// Start and end log-probabilities over each window's tokens: the model's, or with an
+    /// ensemble the mean over its readers (which read side by side when there are threads for it).
+    func spanLogProbabilities(contexts windows: [ArraySlice<Token>], questions: [[Token]]) -> [(start: [Float], end: [Float])] {
+        let readers = [self] + ensemble
+        let perReader = Parallelism.map(readers.count) { k in
+            readers[k].model.spanLogProbabilities(readers[k].batch(contexts: windows, questions: questions))
+        }
+        return perReader.count == 1 ? perReader[0] : perReader[0].indices.map { b in
+            (start: Self.mean(perReader.map { $0[b].start }), end: Self.mean(perReader.map { $0[b].end }))
+        }
     }
 
     /// The element-wise mean of equally long rows (summed in order, then scaled).

@@ -58,6 +58,13 @@ public struct ReaderConfig: ModelConfig {
     }
 }
 
+/// What a training window's pointers should learn: the gold answer's first and last token, or a
+/// teacher's start and end probabilities over the window's tokens (distillation).
+public enum SpanTarget: Sendable, Equatable {
+    case span(first: Int, last: Int)
+    case distribution(start: [Float], end: [Float])
+}
+
 /// A DrQA-style extractive reader (Chen et al. 2017) over syllables.
 ///
 /// Shapes: B windows, T context syllables, Q question syllables, D embedding, W word vector
@@ -339,10 +346,39 @@ public final class ReaderModel: @unchecked Sendable {
     /// Mean of −log p(start) − log p(end) over the batch; adds gradients into the store.
     /// `answers[b]` are token indices (first, last) inside window b.
     public func lossAndGradients(_ batch: Batch, answers: [(first: Int, last: Int)], random: inout SeededRandom) -> Float {
+        lossAndGradients(batch, targets: answers.map { .span(first: $0.first, last: $0.last) }, random: &random)
+    }
+
+    /// Mean cross-entropy of the start and end pointers against `targets[b]` (window b's gold
+    /// span, or a teacher's probabilities: distillation); adds gradients into the store.
+    public func lossAndGradients(_ batch: Batch, targets: [SpanTarget], random: inout SeededRandom) -> Float {
         let (start, end, cache) = forward(batch, training: true, random: &random)
         let mask = batch.context.mask
-        let (startLoss, dStart) = Loss.softmaxCrossEntropy(logits: Self.masked(start, mask), targets: answers.map { Int32($0.first) })
-        let (endLoss, dEnd) = Loss.softmaxCrossEntropy(logits: Self.masked(end, mask), targets: answers.map { Int32($0.last) })
+        let startLogits = Self.masked(start, mask), endLogits = Self.masked(end, mask)
+        let spans = targets.compactMap { target -> (Int32, Int32)? in
+            if case .span(let first, let last) = target { return (Int32(first), Int32(last)) } else { return nil }
+        }
+        let startLoss: Float, dStart: Tensor, endLoss: Float, dEnd: Tensor
+        if spans.count == targets.count {
+            (startLoss, dStart) = Loss.softmaxCrossEntropy(logits: startLogits, targets: spans.map(\.0))
+            (endLoss, dEnd) = Loss.softmaxCrossEntropy(logits: endLogits, targets: spans.map(\.1))
+        } else {
+            // [B, T] target distributions: a gold span is one-hot; padding gets no mass.
+            let T = mask.maxLength
+            var startTargets = [Float](repeating: 0, count: targets.count * T), endTargets = startTargets
+            for (b, target) in targets.enumerated() {
+                switch target {
+                case .span(let first, let last):
+                    startTargets[b * T + first] = 1; endTargets[b * T + last] = 1
+                case .distribution(let s, let e):
+                    precondition(s.count == mask.lengths[b] && e.count == mask.lengths[b], "a target distribution must cover its window")
+                    startTargets.replaceSubrange((b * T)..<(b * T + s.count), with: s)
+                    endTargets.replaceSubrange((b * T)..<(b * T + e.count), with: e)
+                }
+            }
+            (startLoss, dStart) = Loss.softCrossEntropy(logits: startLogits, targets: startTargets)
+            (endLoss, dEnd) = Loss.softCrossEntropy(logits: endLogits, targets: endTargets)
+        }
         backward(dStart: dStart, dEnd: dEnd, batch: batch, cache: cache)
         return startLoss + endLoss
     }

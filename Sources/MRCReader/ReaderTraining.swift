@@ -114,19 +114,23 @@ public struct ReaderExample: Sendable {
     var window: Range<Int>
     /// Answer token indices inside the window.
     var first: Int, last: Int
+    /// A distillation example instead: its index in `DistillationSet.examples` (the teacher's
+    /// probabilities are the target; `item`, `window`, `first` and `last` are unused).
+    var taught: Int? = nil
 }
 
 final class ReaderTask: TrainingTask {
     let reader: Reader
     let train: ReaderCorpus
     let validation: ReaderCorpus
+    let distillation: DistillationSet?
     var store: ParameterStore { reader.model.store }
     var configJSON: String { reader.model.config.json }
     let metricName = "f1"
     var lastExactMatch = 0.0
 
-    init(reader: Reader, train: ReaderCorpus, validation: ReaderCorpus) {
-        self.reader = reader; self.train = train; self.validation = validation
+    init(reader: Reader, train: ReaderCorpus, validation: ReaderCorpus, distillation: DistillationSet? = nil) {
+        self.reader = reader; self.train = train; self.validation = validation; self.distillation = distillation
     }
 
     /// One example per trainable item: the window that holds the answer most centrally.
@@ -147,12 +151,29 @@ final class ReaderTask: TrainingTask {
         corpus.items.indices.map { ReaderExample(item: $0, window: 0..<0, first: 0, last: 0) }
     }
 
+    /// One example per question of `distillation`.
+    static func distillationExamples(_ distillation: DistillationSet) -> [ReaderExample] {
+        distillation.examples.indices.map { ReaderExample(item: 0, window: distillation.examples[$0].window, first: 0, last: 0, taught: $0) }
+    }
+
     func length(of example: ReaderExample) -> Int { example.window.count }
 
     func lossAndGradients(_ batch: [ReaderExample], random: inout SeededRandom) -> Float {
-        let input = reader.batch(contexts: batch.map { train.contexts[train.items[$0.item].context].tokens[$0.window] },
-                                 questions: batch.map { train.items[$0.item].question })
-        return reader.model.lossAndGradients(input, answers: batch.map { ($0.first, $0.last) }, random: &random)
+        var windows: [ArraySlice<Token>] = [], questions: [[Token]] = [], targets: [SpanTarget] = []
+        for example in batch {
+            if let t = example.taught, let distillation {
+                let taught = distillation.examples[t], item = distillation.corpus.items[taught.item]
+                windows.append(distillation.corpus.contexts[item.context].tokens[taught.window])
+                questions.append(item.question)
+                targets.append(.distribution(start: taught.start, end: taught.end))
+            } else {
+                let item = train.items[example.item]
+                windows.append(train.contexts[item.context].tokens[example.window])
+                questions.append(item.question)
+                targets.append(.span(first: example.first, last: example.last))
+            }
+        }
+        return reader.model.lossAndGradients(reader.batch(contexts: windows, questions: questions), targets: targets, random: &random)
     }
 
     func evaluate(_ examples: [ReaderExample]) -> Double {
@@ -188,8 +209,11 @@ extension Reader {
     /// - Parameter initial: a reader to start from (e.g. one pre-trained on synthetic
     ///   questions); its vocabulary and architecture are kept. Without it, a new model is built
     ///   over `vocabulary`.
+    /// - Parameter distillation: questions a teacher labelled (`distillationTargets`), trained on
+    ///   beside `train`'s gold spans, each epoch.
     public static func train(train: ReaderCorpus, validation: ReaderCorpus, options: ReaderTrainingOptions,
-                             vocabulary: Vocabulary, initial: Reader? = nil, directory: String, resume: Bool = false,
+                             vocabulary: Vocabulary, initial: Reader? = nil, distillation: DistillationSet? = nil,
+                             directory: String, resume: Bool = false,
                              observer: (any TrainingObserver)? = nil, metadata: [String: String] = [:],
                              keepLast: Bool = false) throws -> (Reader, TrainingSummary) {
         let reader: Reader
@@ -208,11 +232,12 @@ extension Reader {
                             wordVectors: options.wordVectors)
         }
         let examples = ReaderTask.trainingExamples(train, windowLength: options.trainingWindowLength, stride: options.trainingWindowStride)
+            + (distillation.map(ReaderTask.distillationExamples) ?? [])
         guard !examples.isEmpty else {
             throw MRCError.cannotTrain(reason: "none of the \(train.count) training questions has an answer that lines up with its context")
         }
         guard validation.count > 0 else { throw MRCError.cannotTrain(reason: "the validation set is empty") }
-        let task = ReaderTask(reader: reader, train: train, validation: validation)
+        let task = ReaderTask(reader: reader, train: train, validation: validation, distillation: distillation)
         let trainer = Trainer(task: task, config: options.train, directory: directory + "/training")
         trainer.observer = observer
         let summary = try trainer.run(train: examples, validation: ReaderTask.validationExamples(validation), resume: resume)

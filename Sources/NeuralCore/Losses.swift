@@ -100,3 +100,27 @@ public enum Loss {
         return (Float(total / weightSum), d)
     }
 }
+
+extension Loss {
+    /// Mean cross-entropy −Σ_j p_rj log softmax(logits)_rj of logits [N, C] against target
+    /// distributions p [N, C] (rows sum to 1; a one-hot row is the class-id loss). Used to
+    /// distill a teacher: its probabilities are the targets.
+    ///
+    /// Returns the loss and dLoss/dLogits = (softmax − p) / N.
+    public static func softCrossEntropy(logits: Tensor, targets: [Float]) -> (loss: Float, dLogits: Tensor) {
+        let c = logits.shape.last!
+        let n = logits.count / c
+        precondition(targets.count == logits.count, "soft cross-entropy: \(targets.count) target values for \(n) rows of \(c)")
+        guard n > 0 else { return (0, Tensor(zeros: logits.shape)) }
+        let logp = Softmax.logRows(logits)
+        var total: Double = 0
+        var d = Tensor(zeros: logits.shape)
+        let scale = 1 / Float(n)
+        for i in 0..<logits.count {
+            // 0 · log p is 0 even where p underflows to 0 (masked padding has log p ≈ −1e9).
+            if targets[i] != 0 { total -= Double(targets[i]) * Double(logp.data[i]) }
+            d.data[i] = scale * (Foundation.exp(logp.data[i]) - targets[i])
+        }
+        return (Float(total / Double(n)), d)
+    }
+}

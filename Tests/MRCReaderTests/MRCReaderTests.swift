@@ -300,6 +300,58 @@ func temporaryJSON(_ name: String, _ object: Any) -> String {
         model.store.markChanged()
     }
 
+    /// Distillation targets: a one-hot distribution trains exactly as the gold span does, and a
+    /// spread one gives the gradient of its own loss (finite differences through the whole reader).
+    @Test func distributionTargetsTrainLikeSpansAndHaveTheirGradient() {
+        let items = Array(Self.examples().prefix(3))
+        let vocabulary = Vocabulary.build(from: items.flatMap { TokenizedText($0.context + $0.question).tokens.map(\.text) })
+        var config = ReaderConfig(vocabularySize: vocabulary.count)
+        config.embeddingSize = 4; config.hiddenSize = 3; config.alignSize = 3; config.contextLayers = 1; config.dropout = 0
+        let model = ReaderModel(config: config, seed: 2)
+        for i in 0..<model.store.count { model.store.values[i] *= 3 }
+        model.store.markChanged()
+        let (batch, spans, _) = Self.batch(items, vocabulary: vocabulary)
+        let lengths = batch.context.mask.lengths
+        func lossAndGradients(_ targets: [SpanTarget]) -> (Float, [Float]) {
+            var random = SeededRandom(seed: 0)
+            model.store.zeroGradients()
+            let loss = model.lossAndGradients(batch, targets: targets, random: &random)
+            return (loss, Array(model.store.gradients))
+        }
+        func oneHot(_ index: Int, _ n: Int) -> [Float] { (0..<n).map { $0 == index ? 1 : 0 } }
+        let hard = lossAndGradients(spans.map { .span(first: $0.first, last: $0.last) })
+        let mixed = lossAndGradients([.distribution(start: oneHot(spans[0].first, lengths[0]), end: oneHot(spans[0].last, lengths[0]))]
+            + spans.dropFirst().map { .span(first: $0.first, last: $0.last) })
+        #expect(abs(hard.0 - mixed.0) < 1e-5)
+        #expect(zip(hard.1, mixed.1).allSatisfy { abs($0 - $1) <= 1e-5 + 1e-4 * abs($0) })
+        // Spread targets: the loss moves with the weights as the gradient says.
+        var random = SeededRandom(seed: 7)
+        func spread(_ n: Int) -> [Float] {
+            let raw = (0..<n).map { _ in Float.random(in: 0.01...1, using: &random) }
+            let sum = raw.reduce(0, +)
+            return raw.map { $0 / sum }
+        }
+        let targets: [SpanTarget] = lengths.map { .distribution(start: spread($0), end: spread($0)) }
+        let analytic = lossAndGradients(targets).1
+        #expect(analytic != hard.1)
+        func loss() -> Double {
+            var r = SeededRandom(seed: 0)
+            let (s, e, _) = model.forward(batch, training: false, random: &r)
+            let mask = batch.context.mask, T = mask.maxLength
+            var startTargets = [Float](repeating: 0, count: mask.batchSize * T), endTargets = startTargets
+            for (b, target) in targets.enumerated() {
+                guard case .distribution(let st, let en) = target else { continue }
+                for t in 0..<st.count { startTargets[b * T + t] = st[t]; endTargets[b * T + t] = en[t] }
+            }
+            return Double(Loss.softCrossEntropy(logits: ReaderModel.masked(s, mask), targets: startTargets).loss
+                + Loss.softCrossEntropy(logits: ReaderModel.masked(e, mask), targets: endTargets).loss)
+        }
+        let checks = sampledParameterGradients(store: model.store, analytic: analytic, samples: 200, seed: 5, eps: 1e-2, loss: loss)
+        for (i, numeric, analytic) in checks {
+            #expect(abs(numeric - analytic) <= 2e-3 + 2e-2 * abs(analytic), "parameter \(i): numeric \(numeric) analytic \(analytic)")
+        }
+    }
+
     @Test(arguments: [(1, 0, 0, false), (2, 0, 5, false), (2, 1, 0, false), (2, 0, 5, true)])
     func inferenceScoresMatchTheTrainingForward(layers: Int, modelingLayers: Int, wordVectorSize: Int, conditionalEnd: Bool) {
         let items = Self.examples()

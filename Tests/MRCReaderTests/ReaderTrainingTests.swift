@@ -224,6 +224,65 @@ func capitalItems() -> [QAItem] {
         #expect(loaded.answers(question: " \n ", context: "한국의 수도는 서울이다.").isEmpty)
     }
 
+    /// Distillation: the teacher's targets are its own normalized probabilities over each
+    /// question's first window (for an ensemble, the normalized mean of its readers'
+    /// log-probabilities), and a student that sees no gold answer at all learns from them to
+    /// answer as the teacher does.
+    @Test func studentLearnsFromTheTeachersProbabilitiesAlone() throws {
+        let items = capitalItems()
+        let corpus = ReaderCorpus(items)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("distill-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var options = Self.tinyOptions()
+        options.train.epochs = 60
+        let vocabulary = Reader.buildVocabulary(corpus.tokenTexts, options: options)
+        let (teacher, _) = try Reader.train(train: corpus, validation: corpus, options: options, vocabulary: vocabulary,
+                                            directory: directory + "/teacher", keepLast: true)
+        // Windows are cut at the training length: one shorter than some contexts.
+        let windowLength = 12
+        var progress: [Int] = []
+        let alone = teacher.distillationTargets(corpus, windowLength: windowLength, batchSize: 3) { progress.append($0) }
+        #expect(alone.count == items.count && progress.last == items.count && progress.count == 3)
+        for example in alone.examples {
+            let tokens = corpus.contexts[corpus.items[example.item].context].tokens
+            #expect(example.window == 0..<min(tokens.count, windowLength))
+            #expect(example.start.count == example.window.count && abs(example.start.reduce(0, +) - 1) < 1e-4 && abs(example.end.reduce(0, +) - 1) < 1e-4)
+            let own = teacher.model.spanLogProbabilities(teacher.batch(contexts: [tokens[example.window]], questions: [corpus.items[example.item].question]))[0]
+            #expect(zip(example.start, own.start).allSatisfy { abs($0 - Foundation.exp($1)) < 1e-5 })
+        }
+        #expect(alone.meanTopProbability > 0.5 && alone.meanTopProbability <= 1)
+        // Two readers: the normalized geometric mean of their probabilities.
+        var otherOptions = options
+        otherOptions.train.seed = 8
+        let (other, _) = try Reader.train(train: corpus, validation: corpus, options: otherOptions, vocabulary: vocabulary,
+                                          directory: directory + "/other", keepLast: true)
+        teacher.ensemble = [other]
+        let both = teacher.distillationTargets(corpus, windowLength: windowLength)
+        let first = both.examples[0], item = corpus.items[first.item]
+        let window = corpus.contexts[item.context].tokens[first.window]
+        let a = teacher.model.spanLogProbabilities(teacher.batch(contexts: [window], questions: [item.question]))[0].start
+        let b = other.model.spanLogProbabilities(other.batch(contexts: [window], questions: [item.question]))[0].start
+        let product = zip(a, b).map { Foundation.exp(($0 + $1) / 2) }, total = product.reduce(0, +)
+        #expect(zip(first.start, product).allSatisfy { abs($0 - $1 / total) < 1e-5 })
+        teacher.ensemble = []
+        // A student from other random weights, trained on the teacher's targets with no gold span.
+        let unanswered = ReaderCorpus(items.map { QAItem(id: $0.id, question: $0.question, context: $0.context, answers: []) })
+        #expect(unanswered.trainableCount == 0)
+        let teacherTargets = teacher.distillationTargets(corpus, windowLength: 512)
+        var studentOptions = options
+        studentOptions.train.seed = 21
+        let (student, summary) = try Reader.train(train: unanswered, validation: corpus, options: studentOptions, vocabulary: vocabulary,
+                                                  distillation: teacherTargets, directory: directory + "/student", keepLast: true)
+        #expect(summary.records.last!.validationMetric > 99, "student F1 \(summary.records.last!.validationMetric)")
+        for item in items {
+            #expect(student.answers(question: item.question, context: item.context)[0].text == teacher.answers(question: item.question, context: item.context)[0].text)
+        }
+        // Without gold spans or targets there is nothing to train on, and the error says so.
+        #expect(throws: MRCError.self) {
+            try Reader.train(train: unanswered, validation: corpus, options: studentOptions, vocabulary: vocabulary, directory: directory + "/none")
+        }
+    }
+
     /// A reader with word vectors keeps them: saved beside the model, loaded back, the same
     /// answers; without the file it does not load (and says why).
     @Test func wordVectorsTravelWithTheReader() throws {

@@ -133,6 +133,30 @@ import Testing
                               })
     }
 
+    @Test func softCrossEntropyMatchesHardOnOneHotAndChecksGradient() {
+        let logits = randomInput([3, 5], seed: 21)
+        // One-hot targets: the same loss and gradient as the class-id cross-entropy.
+        let ids: [Int32] = [2, 0, 4]
+        var oneHot = [Float](repeating: 0, count: 15)
+        for (r, id) in ids.enumerated() { oneHot[r * 5 + Int(id)] = 1 }
+        let hard = Loss.softmaxCrossEntropy(logits: logits, targets: ids)
+        let soft = Loss.softCrossEntropy(logits: logits, targets: oneHot)
+        #expect(abs(hard.loss - soft.loss) < 1e-5)
+        #expect(zip(hard.dLogits.data, soft.dLogits.data).allSatisfy { abs($0 - $1) < 1e-6 })
+        // Spread targets: by hand, and the gradient against finite differences.
+        let targets: [Float] = [0.5, 0.25, 0.25, 0, 0,  0, 0, 0, 0, 1,  0.2, 0.2, 0.2, 0.2, 0.2]
+        let logp = Softmax.logRows(logits)
+        let expected = -(0..<15).map { targets[$0] * logp.data[$0] }.reduce(0, +) / 3
+        #expect(abs(Loss.softCrossEntropy(logits: logits, targets: targets).loss - expected) < 1e-5)
+        _ = GradCheck().check(store: nil, input: logits,
+                              forward: { Tensor(shape: [1], data: [Loss.softCrossEntropy(logits: $0, targets: targets).loss]) },
+                              backward: { r, x in
+                                  var g = Loss.softCrossEntropy(logits: x, targets: targets).dLogits
+                                  for i in 0..<g.count { g.data[i] *= r.data[0] }
+                                  return g
+                              })
+    }
+
     @Test func attentionPieces() {
         let keys = randomInput([2, 3, 4], seed: 11)
         let query = randomInput([2, 4], seed: 12)

@@ -136,24 +136,7 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         let d = scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: d) }
         let (main, extra) = try writeCapitalQA(to: d)
-        try FileManager.default.createDirectory(atPath: d + "/wiki/AA", withIntermediateDirectories: true)
-        let people = ["김철수", "이영희", "박민수", "최지우", "정하늘", "강바다", "조은별", "윤가람", "장서진", "임도윤"]
-        let cities = ["서울", "부산", "대구", "인천", "광주", "대전", "울산", "수원"]
-        // 30 articles of 3 paragraphs (a line under 40 characters ends a paragraph), plus one titled
-        // like a training article ("한국"), which must be skipped.
-        var corpus = ""
-        for a in 0..<31 {
-            let title = a == 30 ? "한국" : "인물 \(a)"
-            corpus += "<doc id=\"\(a)\" url=\"x\" title=\"\(title)\">\n\(title)\n"
-            for p in 0..<3 {
-                let person = people[(a + p) % people.count], city = cities[(a * 3 + p) % cities.count]
-                corpus += "\(person)은 \(1900 + a * 3 + p)년에 \(city)에서 태어나 \(10 + a + p)개의 작품을 남겼다. 그는 \(1950 + a + p)년 \(cities[(a + p + 1) % cities.count])로 이주하여 활동하였다.\n"
-                corpus += "\(person)은 \(city)대학교에서 \(4 + p)년 동안 공부하였고 \(1940 + a)년에 첫 작품을 발표하였다.\n"
-                corpus += "\(person)의 작품은 \(3 + p)개 나라에서 출판되었다. \(person)은 \(1990 + a)년에 \(city) 문학상을 받았으며 \(70 + p)세에 은퇴하였다. 그의 제자는 \(20 + a)명이었다.\n참고.\n"
-            }
-            corpus += "</doc>\n"
-        }
-        try corpus.write(toFile: d + "/wiki/AA/wiki_00", atomically: true, encoding: .utf8)
+        try writeWikiCorpus(to: d + "/wiki", paragraphs: 3)
         let common = ["train", "reader", "--train", main, "--train", extra, "--pretrain-corpus", d + "/wiki", "--pretrain-epochs", "1",
                       "--no-holdout", "--epochs", "1"] + tinyReaderOptions
         // One paragraph per article gives at most 2 × 30 questions: too few, and the error says so.
@@ -161,7 +144,7 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         #expect(few.status != 0 && few.err.contains("gave only") && few.err.contains("synthetic questions"), "\(few.err)")
         let r = try korqa(common + ["--pretrain-paragraphs", "3", "--out", d + "/m"])
         #expect(r.status == 0, "\(r.err)")
-        #expect(r.err.contains("1 article(s) skipped because KorQuAD/TyDi use their titles"), "\(r.err)")
+        #expect(r.err.contains("1 article(s) skipped because the training data use their titles"), "\(r.err)")
         let questions = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: d + "/m/pretrain/synthetic-questions.json"))) as! [String: Any]
         let paragraphs = ((questions["data"] as! [[String: Any]])[0]["paragraphs"] as! [[String: Any]])
         #expect(paragraphs.count > 100 && paragraphs.count <= 180)
@@ -174,6 +157,46 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         }
         #expect(FileManager.default.fileExists(atPath: d + "/m/pretrain/model.safetensors"))
         #expect(FileManager.default.fileExists(atPath: d + "/m/model.safetensors"))
+    }
+
+    /// Distillation in cross-validation: fold N of the student starts from the teacher run's
+    /// fold-N reader and learns that reader's answers to synthetic questions from paragraphs
+    /// pre-training never reads (after the first --pretrain-paragraphs of each article).
+    @Test func distillationFromACrossValidationRun() throws {
+        let d = scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let (main, extra) = try writeCapitalQA(to: d)
+        try writeWikiCorpus(to: d + "/wiki", paragraphs: 5)
+        let teacher = try korqa(["train", "reader", "--train", main, "--train", extra, "--folds", "2", "--epochs", "2", "--no-holdout",
+                                 "--out", d + "/cv"] + tinyReaderOptions)
+        #expect(teacher.status == 0, "\(teacher.err)")
+        // A fine-tuning run keeps the reader's architecture: no --embed/--hidden/--layers.
+        let fineTuning = ["--dropout", "0", "--learning-rate", "0.02", "--batch-size", "8", "--warmup-steps", "0", "--threads", "1"]
+        let r = try korqa(["train", "reader", "--train", main, "--train", extra, "--folds", "2", "--epochs", "1", "--no-holdout",
+                           "--init-from", d + "/cv", "--teacher", d + "/cv", "--distill-corpus", d + "/wiki", "--distill-questions", "100",
+                           "--pretrain-paragraphs", "2", "--out", d + "/student"] + fineTuning)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("labelled by \(d)/cv/fold-1 in") && r.err.contains("labelled by \(d)/cv/fold-2 in"), "\(r.err)")
+        #expect(r.err.contains("fold 1/2: training on 6 questions + 100 distillation questions"), "\(r.err)")
+        #expect(r.err.contains("(paragraphs 3–4 of each article)"), "\(r.err)")
+        #expect(r.out.contains("fold 2: EM") && r.out.contains("pooled"), "\(r.out)")
+        let questions = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: d + "/student/distillation-questions.json"))) as! [String: Any]
+        let paragraphs = (questions["data"] as! [[String: Any]])[0]["paragraphs"] as! [[String: Any]]
+        #expect(paragraphs.count == 100)
+        for paragraph in paragraphs {
+            // Paragraphs 1 and 2 of an article say "4년 동안" and "5년 동안"; pre-training reads them.
+            let context = paragraph["context"] as! String
+            #expect(!context.contains("4년 동안 공부") && !context.contains("5년 동안 공부") && !context.contains("한국"), "\(context)")
+            #expect(((paragraph["qas"] as! [[String: Any]])[0]["id"] as! String).hasPrefix("cloze-later-"))
+        }
+        // The fold reader records its teachers (safetensors: an 8-byte header length, then JSON).
+        let model = try Data(contentsOf: URL(fileURLWithPath: d + "/student/fold-1/model.safetensors"))
+        let headerLength = model.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try JSONSerialization.jsonObject(with: model.subdata(in: 8..<(8 + headerLength))) as! [String: Any]
+        #expect((header["__metadata__"] as? [String: String])?["korqa.distilled_from"] == d + "/cv")
+        // Half a distillation is refused, saying what is missing.
+        let half = try korqa(["train", "reader", "--train", main, "--teacher", d + "/cv", "--out", d + "/x"] + tinyReaderOptions)
+        #expect(half.status != 0 && half.err.contains("--distill-corpus"), "\(half.err)")
     }
 
     @Test func readerErrorsExplainThemselves() throws {
@@ -229,4 +252,25 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         #expect(pair["text"] as? String == "1924년 10월 1일" && pair["start"] as? Int == 7 && pair["end"] as? Int == 19)
         #expect(pair["score"] as? Double != alone["score"] as? Double, "the partner must change the scores, or it was not read")
     }
+}
+
+/// A WikiExtractor corpus of 30 articles of `paragraphs` paragraphs about made-up people (a
+/// line under 40 characters ends a paragraph), plus one titled like a training article ("한국").
+func writeWikiCorpus(to directory: String, paragraphs: Int) throws {
+    try FileManager.default.createDirectory(atPath: directory + "/AA", withIntermediateDirectories: true)
+    let people = ["김철수", "이영희", "박민수", "최지우", "정하늘", "강바다", "조은별", "윤가람", "장서진", "임도윤"]
+    let cities = ["서울", "부산", "대구", "인천", "광주", "대전", "울산", "수원"]
+    var corpus = ""
+    for a in 0..<31 {
+        let title = a == 30 ? "한국" : "인물 \(a)"
+        corpus += "<doc id=\"\(a)\" url=\"x\" title=\"\(title)\">\n\(title)\n"
+        for p in 0..<paragraphs {
+            let person = people[(a + p) % people.count], city = cities[(a * 3 + p) % cities.count]
+            corpus += "\(person)은 \(1900 + a * 3 + p)년에 \(city)에서 태어나 \(10 + a + p)개의 작품을 남겼다. 그는 \(1950 + a + p)년 \(cities[(a + p + 1) % cities.count])로 이주하여 활동하였다.\n"
+            corpus += "\(person)은 \(city)대학교에서 \(4 + p)년 동안 공부하였고 \(1940 + a)년에 첫 작품을 발표하였다.\n"
+            corpus += "\(person)의 작품은 \(3 + p)개 나라에서 출판되었다. \(person)은 \(1990 + a)년에 \(city) 문학상을 받았으며 \(70 + p)세에 은퇴하였다. 그의 제자는 \(20 + a)명이었다.\n참고.\n"
+        }
+        corpus += "</doc>\n"
+    }
+    try corpus.write(toFile: directory + "/AA/wiki_00", atomically: true, encoding: .utf8)
 }

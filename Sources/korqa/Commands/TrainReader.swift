@@ -52,7 +52,12 @@ extension KorQA {
         @Option(help: "Share of synthetic questions reworded (distant words cut, 15% of words dropped), in [0, 1]; 0.8 with --pretrain-wh-last 0.3 was validated (CV F1 +1.3 over 0.5 with 0).") var pretrainNoise = 0.8
         @Option(help: "Share of synthetic questions asked wh-word last (\"…태어났던 것은 언제인가?\"), in [0, 1]; 0.3 was validated with noise 0.8.") var pretrainWhLast = 0.3
         @Option(help: "Pre-trained word vectors for a new reader (korqa train word-vectors).") var wordVectors: String?
-        @Option(help: "Start from this reader (e.g. OUT/pretrain of an earlier run) instead of random weights.") var initFrom: String?
+        @Option(help: "Start from this reader (e.g. OUT/pretrain of an earlier run) instead of random weights; with --folds, a cross-validation directory (DIR/fold-N) starts each fold from its own reader.") var initFrom: String?
+        @Option(help: "Distill: a reader (repeatable: an ensemble) whose answers to --distill-corpus questions the new reader also learns; with --folds, a cross-validation directory (DIR/fold-N teaches fold N).")
+        var teacher: [String] = []
+        @Option(help: "WikiExtractor text directory the distillation questions are made from (synthetic, from the paragraphs after those pre-training reads, so the teachers have not seen them).")
+        var distillCorpus: String?
+        @Option(help: "Distillation questions (the teachers label each once).") var distillQuestions = 6_000
         @Option(help: "Cross-validation folds over the first --train file (1 = no cross-validation).") var folds = 1
         @Option(help: "Fold assignment: lines index<TAB>fold<TAB>title, one per article of the first --train file.") var foldFile: String?
         @Option(help: "Maximum epochs.") var epochs = 12
@@ -91,7 +96,7 @@ extension KorQA {
                                   ("--hidden", hidden ?? 1), ("--layers", layers ?? 1), ("--threads", threads), ("--folds", folds),
                                   ("--window", window), ("--stride", stride), ("--read-window", readWindow), ("--max-answer", maxAnswer),
                                   ("--pretrain-epochs", pretrainEpochs), ("--pretrain-questions", pretrainQuestions),
-                                  ("--pretrain-paragraphs", pretrainParagraphs)] where value < 1 {
+                                  ("--pretrain-paragraphs", pretrainParagraphs), ("--distill-questions", distillQuestions)] where value < 1 {
                 throw ValidationError("\(name) must be at least 1 (got \(value)).")
             }
             guard (modelingLayers ?? 0) >= 0 else { throw ValidationError("--modeling-layers must not be negative (got \(modelingLayers ?? 0)).") }
@@ -109,6 +114,9 @@ extension KorQA {
                 if !given.isEmpty {
                     throw ValidationError("--init-from keeps the architecture and word vectors of the reader it starts from; drop \(given.joined(separator: ", ")).")
                 }
+            }
+            if teacher.isEmpty != (distillCorpus == nil) {
+                throw ValidationError("distillation needs both --teacher DIR (the readers that label) and --distill-corpus DIR (the text their questions come from).")
             }
             if folds > 1 && dev != nil { throw ValidationError("--dev cannot be combined with --folds (each fold holds out its own validation articles).") }
             if noHoldout && dev != nil { throw ValidationError("--no-holdout cannot be combined with --dev.") }
@@ -146,7 +154,7 @@ extension KorQA {
             // The starting point: a pre-trained reader, a given one, or none (random weights over a
             // vocabulary of the training text).
             var initial: Reader?
-            if let initFrom { initial = try Reader.load(from: initFrom) }
+            if let initFrom { initial = try Reader.load(from: perFold(initFrom, fold: 0)) }
             if let pretrainCorpus {
                 let excluded = Set((datasets + (devSet.map { [$0] } ?? [])).flatMap { $0.articles.map { SquadDataset.titleKey($0.title) } })
                 initial = try pretrain(corpus: pretrainCorpus, excludedTitles: excluded, datasets: datasets, options: options, display: display,
@@ -156,8 +164,19 @@ extension KorQA {
             let vocabulary = initial?.vocabulary
                 ?? Reader.buildVocabulary(datasets.flatMap { ReaderCorpus($0.items).tokenTexts }, options: options)
 
+            var distillationItems: [QAItem] = []
+            if let distillCorpus {
+                let excluded = Set((datasets + (devSet.map { [$0] } ?? [])).flatMap { $0.articles.map { SquadDataset.titleKey($0.title) } })
+                distillationItems = try syntheticQuestions(corpus: distillCorpus, excludedTitles: excluded, count: distillQuestions,
+                                                           laterParagraphs: true, seed: seed &+ 7919, what: "distillation")
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                try writeSquad(distillationItems, to: out + "/distillation-questions.json")
+                metadata["korqa.distilled_from"] = teacher.joined(separator: " ")
+            }
+
             if folds > 1 {
-                try crossValidate(datasets, initial: initial, vocabulary: vocabulary, options: options, display: display, metadata: metadata)
+                try crossValidate(datasets, initial: initial, vocabulary: vocabulary, options: options, distillationItems: distillationItems,
+                                  display: display, metadata: metadata)
             } else {
                 var trainItems = datasets.flatMap(\.items), validation: [QAItem]
                 var runOptions = options
@@ -168,9 +187,10 @@ extension KorQA {
                     (trainItems, validation) = holdOut(datasets)
                 }
                 let trainCorpus = ReaderCorpus(trainItems), validationCorpus = ReaderCorpus(validation)
-                Diagnostics.note("training on \(trainCorpus.trainableCount) questions (\(trainCorpus.count - trainCorpus.trainableCount) without a usable answer skipped), validating on \(validationCorpus.count); output \(out)")
+                let distillation = try distillationTargets(distillationItems, fold: 0, options: options)
+                Diagnostics.note("training on \(trainCorpus.trainableCount) questions (\(trainCorpus.count - trainCorpus.trainableCount) without a usable answer skipped)\(distillation.map { " and \($0.count) distillation questions" } ?? ""), validating on \(validationCorpus.count); output \(out)")
                 let (_, summary) = try Reader.train(train: trainCorpus, validation: validationCorpus, options: runOptions, vocabulary: vocabulary,
-                                                    initial: initial, directory: out, resume: resume, observer: display, metadata: metadata,
+                                                    initial: initial, distillation: distillation, directory: out, resume: resume, observer: display, metadata: metadata,
                                                     keepLast: noHoldout)
                 report(summary, what: noHoldout ? "training-sample" : "validation")
             }
@@ -241,29 +261,8 @@ extension KorQA {
                 Diagnostics.note("using the pre-trained reader in \(directory)")
                 return try Reader.load(from: directory)
             }
-            let files = try TextCorpus.files(at: corpus)
-            guard !files.isEmpty else { throw MRCError.cannotRead(path: corpus, reason: "no text files under it") }
-            var random = SeededRandom(seed: seed)
-            var items: [QAItem] = []
-            var skippedArticles = 0, readFiles = 0
-            for file in files where items.count < pretrainQuestions {
-                let data = try MRCFile.data(file)
-                readFiles += 1
-                for (a, article) in ClozeQuestions.wikiExtractorArticles(String(decoding: data, as: UTF8.self)).enumerated() {
-                    if excludedTitles.contains(SquadDataset.titleKey(article.title)) { skippedArticles += 1; continue }
-                    // A few paragraphs per article, so the questions cover many topics.
-                    for (p, paragraph) in ClozeQuestions.paragraphs(article.lines).prefix(pretrainParagraphs).enumerated() where items.count < pretrainQuestions {
-                        items += ClozeQuestions.questions(paragraph: paragraph, idPrefix: "cloze-\(readFiles)-\(a)-\(p)", noise: pretrainNoise, whLast: pretrainWhLast,
-                                                          random: &random)
-                    }
-                }
-                Diagnostics.progress("\rpre-training data: \(items.count) synthetic questions from \(readFiles) file(s)")
-            }
-            Diagnostics.progress("\n")
-            guard items.count >= 100 else {
-                throw MRCError.cannotTrain(reason: "\(corpus) gave only \(items.count) synthetic questions; is it WikiExtractor output (<doc title=\"…\"> … </doc>)?")
-            }
-            Diagnostics.note("\(items.count) synthetic questions from \(readFiles) file(s); \(skippedArticles) article(s) skipped because KorQuAD/TyDi use their titles")
+            let items = try syntheticQuestions(corpus: corpus, excludedTitles: excludedTitles, count: pretrainQuestions, laterParagraphs: false,
+                                               seed: seed, what: "pre-training")
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try writeSquad(items, to: directory + "/synthetic-questions.json")
             let cut = items.count / 50
@@ -279,6 +278,66 @@ extension KorQA {
                                                      directory: directory, resume: resume, observer: display, metadata: meta)
             report(summary, what: "synthetic validation", prefix: "pre-training: ")
             return reader
+        }
+
+        /// Synthetic cloze questions from the WikiExtractor files under `corpus`, skipping
+        /// `excludedTitles`: from the first --pretrain-paragraphs paragraphs of each article, or
+        /// with `laterParagraphs` from the next as many (paragraphs pre-training never reads).
+        func syntheticQuestions(corpus: String, excludedTitles: Set<String>, count: Int, laterParagraphs: Bool, seed: UInt64, what: String) throws -> [QAItem] {
+            let files = try TextCorpus.files(at: corpus)
+            guard !files.isEmpty else { throw MRCError.cannotRead(path: corpus, reason: "no text files under it") }
+            let skipped = laterParagraphs ? pretrainParagraphs : 0
+            var random = SeededRandom(seed: seed)
+            var items: [QAItem] = []
+            var skippedArticles = 0, readFiles = 0
+            let prefix = laterParagraphs ? "cloze-later" : "cloze"
+            for file in files where items.count < count {
+                let data = try MRCFile.data(file)
+                readFiles += 1
+                for (a, article) in ClozeQuestions.wikiExtractorArticles(String(decoding: data, as: UTF8.self)).enumerated() {
+                    if excludedTitles.contains(SquadDataset.titleKey(article.title)) { skippedArticles += 1; continue }
+                    // A few paragraphs per article, so the questions cover many topics.
+                    for (p, paragraph) in ClozeQuestions.paragraphs(article.lines).dropFirst(skipped).prefix(pretrainParagraphs).enumerated()
+                    where items.count < count {
+                        items += ClozeQuestions.questions(paragraph: paragraph, idPrefix: "\(prefix)-\(readFiles)-\(a)-\(p)", noise: pretrainNoise,
+                                                          whLast: pretrainWhLast, random: &random)
+                    }
+                }
+                Diagnostics.progress("\r\(what) data: \(items.count) synthetic questions from \(readFiles) file(s)")
+            }
+            Diagnostics.progress("\n")
+            items = Array(items.prefix(count))
+            guard items.count >= 100 else {
+                throw MRCError.cannotTrain(reason: "\(corpus) gave only \(items.count) synthetic questions; is it WikiExtractor output (<doc title=\"…\"> … </doc>)?")
+            }
+            Diagnostics.note("\(items.count) \(what) questions from \(readFiles) file(s)\(laterParagraphs ? " (paragraphs \(skipped + 1)–\(skipped + pretrainParagraphs) of each article)" : ""); \(skippedArticles) article(s) skipped because the training data use their titles")
+            return items
+        }
+
+        /// `directory`, or with --folds its fold's reader `directory/fold-N` when it has one (a
+        /// cross-validation run's output).
+        func perFold(_ directory: String, fold k: Int) -> String {
+            let foldDirectory = directory + "/fold-\(k + 1)"
+            return folds > 1 && FileManager.default.fileExists(atPath: foldDirectory + "/model.safetensors") ? foldDirectory : directory
+        }
+
+        /// The --teacher readers (an ensemble; fold k's with --folds) label `items`; nil without
+        /// distillation.
+        func distillationTargets(_ items: [QAItem], fold k: Int, options: ReaderTrainingOptions) throws -> DistillationSet? {
+            guard !items.isEmpty, !teacher.isEmpty else { return nil }
+            let readers = try teacher.map { try Reader.load(from: perFold($0, fold: k)) }
+            let ensemble = readers[0]
+            ensemble.ensemble = Array(readers.dropFirst())
+            let corpus = ReaderCorpus(items)
+            let started = monotonicSeconds()
+            let set = ensemble.distillationTargets(corpus, windowLength: options.trainingWindowLength) { done in
+                Diagnostics.progress("\rdistillation: \(readers.count) teacher(s) labelled \(done)/\(corpus.count) questions")
+            }
+            Diagnostics.progress("\n")
+            Diagnostics.note(String(format: "distillation: %d questions labelled by %@ in %.0f s; the teachers' mean top probability %.2f",
+                                    set.count, teacher.map { perFold($0, fold: k) }.joined(separator: " + "), monotonicSeconds() - started,
+                                    set.meanTopProbability))
+            return set
         }
 
         /// The synthetic questions in SQuAD format, for inspection (`korqa eval korquad` reads it).
@@ -299,8 +358,8 @@ extension KorQA {
 
         // MARK: Cross-validation
 
-        func crossValidate(_ datasets: [SquadDataset], initial: Reader?, vocabulary: Vocabulary, options: ReaderTrainingOptions, display: TrainingDisplay,
-                           metadata: [String: String]) throws {
+        func crossValidate(_ datasets: [SquadDataset], initial: Reader?, vocabulary: Vocabulary, options: ReaderTrainingOptions,
+                           distillationItems: [QAItem], display: TrainingDisplay, metadata: [String: String]) throws {
             let split = datasets[0], extra = datasets.dropFirst().flatMap(\.items)
             let assignment: [Int]
             if let foldFile {
@@ -340,10 +399,14 @@ extension KorQA {
                     Diagnostics.note("fold \(k + 1)/\(folds): already trained (\(directory))")
                 } else {
                     let trainCorpus = ReaderCorpus(trainItems)
-                    Diagnostics.note("fold \(k + 1)/\(folds): training on \(trainCorpus.trainableCount) questions, \(noHoldout ? "watching F1 on \(validation.count) of them" : "validating on \(validation.count)"), testing on \(test.questionCount) (\(testArticles.count) articles)")
+                    let distillation = try distillationTargets(distillationItems, fold: k, options: options)
+                    // A cross-validation --init-from starts each fold from its own reader.
+                    var start = initial
+                    if let initFrom, perFold(initFrom, fold: k) != initFrom { start = try Reader.load(from: perFold(initFrom, fold: k)) }
+                    Diagnostics.note("fold \(k + 1)/\(folds): training on \(trainCorpus.trainableCount) questions\(distillation.map { " + \($0.count) distillation questions" } ?? ""), \(noHoldout ? "watching F1 on \(validation.count) of them" : "validating on \(validation.count)"), testing on \(test.questionCount) (\(testArticles.count) articles)")
                     let summary: TrainingSummary
                     (reader, summary) = try Reader.train(train: trainCorpus, validation: ReaderCorpus(validation), options: foldOptions,
-                                                         vocabulary: vocabulary, initial: initial, directory: directory, resume: resume,
+                                                         vocabulary: vocabulary, initial: start, distillation: distillation, directory: directory, resume: resume,
                                                          observer: display, metadata: metadata, keepLast: noHoldout)
                     report(summary, what: noHoldout ? "training-sample" : "validation", prefix: "fold \(k + 1): ")
                     _ = FileManager.default.createFile(atPath: directory + "/done", contents: Data())
