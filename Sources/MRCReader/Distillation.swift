@@ -43,17 +43,40 @@ extension Reader {
         let items = corpus.items.indices.filter {
             !corpus.items[$0].question.isEmpty && !corpus.contexts[corpus.items[$0].context].tokens.isEmpty
         }
+        let windows = items.map { (item: $0, window: 0..<min(corpus.contexts[corpus.items[$0].context].tokens.count, windowLength),
+                                   gold: nil as (first: Int, last: Int)?) }
+        return label(corpus, windows, goldWeight: 0, batchSize: batchSize, progress: progress)
+    }
+
+    /// Labels the training windows of `corpus` (the ones `Reader.train` cuts around each gold
+    /// answer, per `options`): the target is `goldWeight` on the gold span plus 1 − `goldWeight`
+    /// times the teacher's probabilities. A student trained on these (`Reader.train(taught:)`)
+    /// learns which other spans the teacher found plausible (born-again distillation).
+    public func distillationTargets(training corpus: ReaderCorpus, options: ReaderTrainingOptions, goldWeight: Float, batchSize: Int = 32,
+                                    progress: ((Int) -> Void)? = nil) -> DistillationSet {
+        let windows = ReaderTask.trainingExamples(corpus, windowLength: options.trainingWindowLength, stride: options.trainingWindowStride)
+            .map { (item: $0.item, window: $0.window, gold: ($0.first, $0.last) as (first: Int, last: Int)?) }
+        return label(corpus, windows, goldWeight: goldWeight, batchSize: batchSize, progress: progress)
+    }
+
+    /// The teacher's normalized probabilities over each window, mixed with its gold span.
+    private func label(_ corpus: ReaderCorpus, _ windows: [(item: Int, window: Range<Int>, gold: (first: Int, last: Int)?)], goldWeight: Float,
+                       batchSize: Int, progress: ((Int) -> Void)?) -> DistillationSet {
         var examples: [DistillationSet.Example] = []
-        examples.reserveCapacity(items.count)
-        for start in stride(from: 0, to: items.count, by: batchSize) {
-            let chunk = items[start..<min(start + batchSize, items.count)]
-            let windows = chunk.map { 0..<min(corpus.contexts[corpus.items[$0].context].tokens.count, windowLength) }
-            let logProbabilities = spanLogProbabilities(contexts: zip(chunk, windows).map { corpus.contexts[corpus.items[$0].context].tokens[$1] },
-                                                        questions: chunk.map { corpus.items[$0].question })
-            for ((item, window), scores) in zip(zip(chunk, windows), logProbabilities) {
-                examples.append(.init(item: item, window: window, start: Self.normalized(scores.start), end: Self.normalized(scores.end)))
+        examples.reserveCapacity(windows.count)
+        for start in stride(from: 0, to: windows.count, by: batchSize) {
+            let chunk = windows[start..<min(start + batchSize, windows.count)]
+            let logProbabilities = spanLogProbabilities(contexts: chunk.map { corpus.contexts[corpus.items[$0.item].context].tokens[$0.window] },
+                                                        questions: chunk.map { corpus.items[$0.item].question })
+            for (w, scores) in zip(chunk, logProbabilities) {
+                var startTarget = Self.normalized(scores.start), endTarget = Self.normalized(scores.end)
+                if let gold = w.gold {
+                    for i in startTarget.indices { startTarget[i] *= 1 - goldWeight; endTarget[i] *= 1 - goldWeight }
+                    startTarget[gold.first] += goldWeight; endTarget[gold.last] += goldWeight
+                }
+                examples.append(.init(item: w.item, window: w.window, start: startTarget, end: endTarget))
             }
-            progress?(min(start + batchSize, items.count))
+            progress?(min(start + batchSize, windows.count))
         }
         return DistillationSet(corpus: corpus, examples: examples)
     }

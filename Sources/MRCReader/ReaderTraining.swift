@@ -114,22 +114,24 @@ public struct ReaderExample: Sendable {
     var window: Range<Int>
     /// Answer token indices inside the window.
     var first: Int, last: Int
-    /// A distillation example instead: its index in `DistillationSet.examples` (the teacher's
-    /// probabilities are the target; `item`, `window`, `first` and `last` are unused).
+    /// A distillation example instead: its index in `DistillationSet.examples` of the task's
+    /// set number `taughtBy` (the target is there; `item`, `window`, `first` and `last` are unused).
     var taught: Int? = nil
+    var taughtBy = 0
 }
 
 final class ReaderTask: TrainingTask {
     let reader: Reader
     let train: ReaderCorpus
     let validation: ReaderCorpus
-    let distillation: DistillationSet?
+    /// Targets of distillation examples (`ReaderExample.taughtBy` indexes them).
+    let distillation: [DistillationSet]
     var store: ParameterStore { reader.model.store }
     var configJSON: String { reader.model.config.json }
     let metricName = "f1"
     var lastExactMatch = 0.0
 
-    init(reader: Reader, train: ReaderCorpus, validation: ReaderCorpus, distillation: DistillationSet? = nil) {
+    init(reader: Reader, train: ReaderCorpus, validation: ReaderCorpus, distillation: [DistillationSet] = []) {
         self.reader = reader; self.train = train; self.validation = validation; self.distillation = distillation
     }
 
@@ -151,9 +153,11 @@ final class ReaderTask: TrainingTask {
         corpus.items.indices.map { ReaderExample(item: $0, window: 0..<0, first: 0, last: 0) }
     }
 
-    /// One example per question of `distillation`.
-    static func distillationExamples(_ distillation: DistillationSet) -> [ReaderExample] {
-        distillation.examples.indices.map { ReaderExample(item: 0, window: distillation.examples[$0].window, first: 0, last: 0, taught: $0) }
+    /// One example per labelled window of `distillation`, set number `set` of the task.
+    static func distillationExamples(_ distillation: DistillationSet, set: Int) -> [ReaderExample] {
+        distillation.examples.indices.map {
+            ReaderExample(item: 0, window: distillation.examples[$0].window, first: 0, last: 0, taught: $0, taughtBy: set)
+        }
     }
 
     func length(of example: ReaderExample) -> Int { example.window.count }
@@ -161,9 +165,9 @@ final class ReaderTask: TrainingTask {
     func lossAndGradients(_ batch: [ReaderExample], random: inout SeededRandom) -> Float {
         var windows: [ArraySlice<Token>] = [], questions: [[Token]] = [], targets: [SpanTarget] = []
         for example in batch {
-            if let t = example.taught, let distillation {
-                let taught = distillation.examples[t], item = distillation.corpus.items[taught.item]
-                windows.append(distillation.corpus.contexts[item.context].tokens[taught.window])
+            if let t = example.taught {
+                let set = distillation[example.taughtBy], taught = set.examples[t], item = set.corpus.items[taught.item]
+                windows.append(set.corpus.contexts[item.context].tokens[taught.window])
                 questions.append(item.question)
                 targets.append(.distribution(start: taught.start, end: taught.end))
             } else {
@@ -209,10 +213,12 @@ extension Reader {
     /// - Parameter initial: a reader to start from (e.g. one pre-trained on synthetic
     ///   questions); its vocabulary and architecture are kept. Without it, a new model is built
     ///   over `vocabulary`.
-    /// - Parameter distillation: questions a teacher labelled (`distillationTargets`), trained on
-    ///   beside `train`'s gold spans, each epoch.
+    /// - Parameter taught: `train`'s own training windows with a teacher's targets
+    ///   (`distillationTargets(training:)`), trained on instead of the gold spans alone.
+    /// - Parameter distillation: more questions a teacher labelled (`distillationTargets`), trained
+    ///   on beside `train`, each epoch.
     public static func train(train: ReaderCorpus, validation: ReaderCorpus, options: ReaderTrainingOptions,
-                             vocabulary: Vocabulary, initial: Reader? = nil, distillation: DistillationSet? = nil,
+                             vocabulary: Vocabulary, initial: Reader? = nil, taught: DistillationSet? = nil, distillation: DistillationSet? = nil,
                              directory: String, resume: Bool = false,
                              observer: (any TrainingObserver)? = nil, metadata: [String: String] = [:],
                              keepLast: Bool = false) throws -> (Reader, TrainingSummary) {
@@ -231,13 +237,15 @@ extension Reader {
             reader = Reader(model: ReaderModel(config: config, seed: options.train.seed), vocabulary: vocabulary, settings: options.settings,
                             wordVectors: options.wordVectors)
         }
-        let examples = ReaderTask.trainingExamples(train, windowLength: options.trainingWindowLength, stride: options.trainingWindowStride)
-            + (distillation.map(ReaderTask.distillationExamples) ?? [])
+        let sets = [taught, distillation].compactMap { $0 }
+        if let taught { precondition(taught.corpus.count == train.count, "taught targets must label the training corpus") }
+        let examples = (taught == nil ? ReaderTask.trainingExamples(train, windowLength: options.trainingWindowLength, stride: options.trainingWindowStride) : [])
+            + sets.indices.flatMap { ReaderTask.distillationExamples(sets[$0], set: $0) }
         guard !examples.isEmpty else {
             throw MRCError.cannotTrain(reason: "none of the \(train.count) training questions has an answer that lines up with its context")
         }
         guard validation.count > 0 else { throw MRCError.cannotTrain(reason: "the validation set is empty") }
-        let task = ReaderTask(reader: reader, train: train, validation: validation, distillation: distillation)
+        let task = ReaderTask(reader: reader, train: train, validation: validation, distillation: sets)
         let trainer = Trainer(task: task, config: options.train, directory: directory + "/training")
         trainer.observer = observer
         let summary = try trainer.run(train: examples, validation: ReaderTask.validationExamples(validation), resume: resume)

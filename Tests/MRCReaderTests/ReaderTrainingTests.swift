@@ -277,6 +277,32 @@ func capitalItems() -> [QAItem] {
         for item in items {
             #expect(student.answers(question: item.question, context: item.context)[0].text == teacher.answers(question: item.question, context: item.context)[0].text)
         }
+        // The training windows: the ones training cuts around each gold span, the target the
+        // gold span's share plus the rest of the teacher's probabilities.
+        var windowOptions = options
+        windowOptions.trainingWindowLength = 12; windowOptions.trainingWindowStride = 6
+        let training = teacher.distillationTargets(training: corpus, options: windowOptions, goldWeight: 0.25)
+        let cut = ReaderTask.trainingExamples(corpus, windowLength: 12, stride: 6)
+        #expect(training.count == cut.count && cut.count == items.count)
+        for (example, window) in zip(training.examples, cut) {
+            #expect(example.item == window.item && example.window == window.window)
+            let item = corpus.items[example.item]
+            let own = teacher.model.spanLogProbabilities(teacher.batch(contexts: [corpus.contexts[item.context].tokens[example.window]],
+                                                                       questions: [item.question]))[0]
+            for t in example.window.indices.map({ $0 - example.window.lowerBound }) {
+                #expect(abs(example.start[t] - (0.75 * Foundation.exp(own.start[t]) + (t == window.first ? 0.25 : 0))) < 1e-5)
+                #expect(abs(example.end[t] - (0.75 * Foundation.exp(own.end[t]) + (t == window.last ? 0.25 : 0))) < 1e-5)
+            }
+        }
+        // All weight on the gold span: training on the targets is training on the gold spans.
+        let goldOnly = teacher.distillationTargets(training: corpus, options: options, goldWeight: 1)
+        var shortOptions = options
+        shortOptions.train.epochs = 3
+        let (fromGold, _) = try Reader.train(train: corpus, validation: corpus, options: shortOptions, vocabulary: vocabulary,
+                                             directory: directory + "/gold", keepLast: true)
+        let (fromTargets, _) = try Reader.train(train: corpus, validation: corpus, options: shortOptions, vocabulary: vocabulary, taught: goldOnly,
+                                                directory: directory + "/targets", keepLast: true)
+        #expect(zip(fromGold.model.store.values, fromTargets.model.store.values).allSatisfy { abs($0 - $1) <= 1e-4 + 1e-3 * abs($0) })
         // Without gold spans or targets there is nothing to train on, and the error says so.
         #expect(throws: MRCError.self) {
             try Reader.train(train: unanswered, validation: corpus, options: studentOptions, vocabulary: vocabulary, directory: directory + "/none")

@@ -160,8 +160,8 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
     }
 
     /// Distillation in cross-validation: fold N of the student starts from the teacher run's
-    /// fold-N reader and learns that reader's answers to synthetic questions from paragraphs
-    /// pre-training never reads (after the first --pretrain-paragraphs of each article).
+    /// fold-N reader, which labels the fold's training windows and synthetic questions from
+    /// paragraphs pre-training never reads (after the first --pretrain-paragraphs of each article).
     @Test func distillationFromACrossValidationRun() throws {
         let d = scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: d) }
@@ -176,7 +176,8 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
                            "--init-from", d + "/cv", "--teacher", d + "/cv", "--distill-corpus", d + "/wiki", "--distill-questions", "100",
                            "--pretrain-paragraphs", "2", "--out", d + "/student"] + fineTuning)
         #expect(r.status == 0, "\(r.err)")
-        #expect(r.err.contains("labelled by \(d)/cv/fold-1 in") && r.err.contains("labelled by \(d)/cv/fold-2 in"), "\(r.err)")
+        #expect(r.err.contains("training windows labelled by \(d)/cv/fold-1 in") && r.err.contains("training windows labelled by \(d)/cv/fold-2 in"), "\(r.err)")
+        #expect(r.err.contains("100 --distill-corpus questions labelled by \(d)/cv/fold-2 in"), "\(r.err)")
         #expect(r.err.contains("fold 1/2: training on 6 questions + 100 distillation questions"), "\(r.err)")
         #expect(r.err.contains("(paragraphs 3–4 of each article)"), "\(r.err)")
         #expect(r.out.contains("fold 2: EM") && r.out.contains("pooled"), "\(r.out)")
@@ -194,9 +195,11 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
         let headerLength = model.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         let header = try JSONSerialization.jsonObject(with: model.subdata(in: 8..<(8 + headerLength))) as! [String: Any]
         #expect((header["__metadata__"] as? [String: String])?["korqa.distilled_from"] == d + "/cv")
-        // Half a distillation is refused, saying what is missing.
-        let half = try korqa(["train", "reader", "--train", main, "--teacher", d + "/cv", "--out", d + "/x"] + tinyReaderOptions)
-        #expect(half.status != 0 && half.err.contains("--distill-corpus"), "\(half.err)")
+        // Questions without teachers to label them are refused, saying what is missing.
+        let half = try korqa(["train", "reader", "--train", main, "--distill-corpus", d + "/wiki", "--out", d + "/x"] + tinyReaderOptions)
+        #expect(half.status != 0 && half.err.contains("--teacher"), "\(half.err)")
+        let weight = try korqa(["train", "reader", "--train", main, "--teacher", d + "/cv", "--distill-gold-weight", "1.5", "--out", d + "/x"] + tinyReaderOptions)
+        #expect(weight.status != 0 && weight.err.contains("--distill-gold-weight must be in [0, 1]"), "\(weight.err)")
     }
 
     @Test func readerErrorsExplainThemselves() throws {

@@ -24,6 +24,14 @@ extension KorQA {
             word vectors: each syllable reads the frozen vector of its word beside its learned \
             embedding. The file is copied into the reader's directory.
 
+            --teacher DIR (repeatable: an ensemble) distills: the teachers read every training \
+            window, and the new reader learns --distill-gold-weight (0.5) on the gold span plus the \
+            rest of the teachers' start/end probabilities, so it also learns which other spans they \
+            found plausible. --distill-corpus DIR adds --distill-questions synthetic questions from \
+            Wikipedia paragraphs pre-training never reads, labelled by the teachers alone. With \
+            --folds, a teacher is a cross-validation directory and DIR/fold-N teaches fold N (it must \
+            not have seen fold N's test articles); --init-from may be one too.
+
             --folds K runs K-fold cross-validation over the FIRST --train file's articles (the \
             fold of each article from --fold-file, e.g. resources/korquad-dev-folds.tsv, or a \
             seeded assignment), adding every other --train file to each fold's training data. It \
@@ -53,11 +61,13 @@ extension KorQA {
         @Option(help: "Share of synthetic questions asked wh-word last (\"…태어났던 것은 언제인가?\"), in [0, 1]; 0.3 was validated with noise 0.8.") var pretrainWhLast = 0.3
         @Option(help: "Pre-trained word vectors for a new reader (korqa train word-vectors).") var wordVectors: String?
         @Option(help: "Start from this reader (e.g. OUT/pretrain of an earlier run) instead of random weights; with --folds, a cross-validation directory (DIR/fold-N) starts each fold from its own reader.") var initFrom: String?
-        @Option(help: "Distill: a reader (repeatable: an ensemble) whose answers to --distill-corpus questions the new reader also learns; with --folds, a cross-validation directory (DIR/fold-N teaches fold N).")
+        @Option(help: "Distill: a reader (repeatable: an ensemble) that labels every training window with its start/end probabilities; the new reader learns those beside the gold span. With --folds, a cross-validation directory (DIR/fold-N teaches fold N).")
         var teacher: [String] = []
-        @Option(help: "WikiExtractor text directory the distillation questions are made from (synthetic, from the paragraphs after those pre-training reads, so the teachers have not seen them).")
+        @Option(help: "With --teacher: the share of each training target on the gold span (the rest is the teachers' probabilities), in [0, 1].")
+        var distillGoldWeight: Float = 0.5
+        @Option(help: "With --teacher: WikiExtractor text to make more questions from for the teachers to label (synthetic, from paragraphs pre-training never reads).")
         var distillCorpus: String?
-        @Option(help: "Distillation questions (the teachers label each once).") var distillQuestions = 6_000
+        @Option(help: "Questions made from --distill-corpus.") var distillQuestions = 6_000
         @Option(help: "Cross-validation folds over the first --train file (1 = no cross-validation).") var folds = 1
         @Option(help: "Fold assignment: lines index<TAB>fold<TAB>title, one per article of the first --train file.") var foldFile: String?
         @Option(help: "Maximum epochs.") var epochs = 12
@@ -115,9 +125,10 @@ extension KorQA {
                     throw ValidationError("--init-from keeps the architecture and word vectors of the reader it starts from; drop \(given.joined(separator: ", ")).")
                 }
             }
-            if teacher.isEmpty != (distillCorpus == nil) {
-                throw ValidationError("distillation needs both --teacher DIR (the readers that label) and --distill-corpus DIR (the text their questions come from).")
+            if teacher.isEmpty && distillCorpus != nil {
+                throw ValidationError("--distill-corpus makes questions for teachers to label: give the teachers with --teacher DIR.")
             }
+            guard (0...1).contains(distillGoldWeight) else { throw ValidationError("--distill-gold-weight must be in [0, 1] (got \(distillGoldWeight)).") }
             if folds > 1 && dev != nil { throw ValidationError("--dev cannot be combined with --folds (each fold holds out its own validation articles).") }
             if noHoldout && dev != nil { throw ValidationError("--no-holdout cannot be combined with --dev.") }
         }
@@ -165,13 +176,13 @@ extension KorQA {
                 ?? Reader.buildVocabulary(datasets.flatMap { ReaderCorpus($0.items).tokenTexts }, options: options)
 
             var distillationItems: [QAItem] = []
+            if !teacher.isEmpty { metadata["korqa.distilled_from"] = teacher.joined(separator: " ") }
             if let distillCorpus {
                 let excluded = Set((datasets + (devSet.map { [$0] } ?? [])).flatMap { $0.articles.map { SquadDataset.titleKey($0.title) } })
                 distillationItems = try syntheticQuestions(corpus: distillCorpus, excludedTitles: excluded, count: distillQuestions,
                                                            laterParagraphs: true, seed: seed &+ 7919, what: "distillation")
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 try writeSquad(distillationItems, to: out + "/distillation-questions.json")
-                metadata["korqa.distilled_from"] = teacher.joined(separator: " ")
             }
 
             if folds > 1 {
@@ -187,10 +198,10 @@ extension KorQA {
                     (trainItems, validation) = holdOut(datasets)
                 }
                 let trainCorpus = ReaderCorpus(trainItems), validationCorpus = ReaderCorpus(validation)
-                let distillation = try distillationTargets(distillationItems, fold: 0, options: options)
-                Diagnostics.note("training on \(trainCorpus.trainableCount) questions (\(trainCorpus.count - trainCorpus.trainableCount) without a usable answer skipped)\(distillation.map { " and \($0.count) distillation questions" } ?? ""), validating on \(validationCorpus.count); output \(out)")
+                let (taught, transfer) = try distillation(train: trainCorpus, transferItems: distillationItems, fold: 0, options: options)
+                Diagnostics.note("training on \(trainCorpus.trainableCount) questions (\(trainCorpus.count - trainCorpus.trainableCount) without a usable answer skipped)\(transfer.map { " + \($0.count) distillation questions" } ?? ""), validating on \(validationCorpus.count); output \(out)")
                 let (_, summary) = try Reader.train(train: trainCorpus, validation: validationCorpus, options: runOptions, vocabulary: vocabulary,
-                                                    initial: initial, distillation: distillation, directory: out, resume: resume, observer: display, metadata: metadata,
+                                                    initial: initial, taught: taught, distillation: transfer, directory: out, resume: resume, observer: display, metadata: metadata,
                                                     keepLast: noHoldout)
                 report(summary, what: noHoldout ? "training-sample" : "validation")
             }
@@ -321,23 +332,32 @@ extension KorQA {
             return folds > 1 && FileManager.default.fileExists(atPath: foldDirectory + "/model.safetensors") ? foldDirectory : directory
         }
 
-        /// The --teacher readers (an ensemble; fold k's with --folds) label `items`; nil without
-        /// distillation.
-        func distillationTargets(_ items: [QAItem], fold k: Int, options: ReaderTrainingOptions) throws -> DistillationSet? {
-            guard !items.isEmpty, !teacher.isEmpty else { return nil }
+        /// What the --teacher readers (an ensemble; fold k's with --folds) teach: their targets
+        /// on the training windows of `train`, and on the --distill-corpus questions `transferItems`
+        /// (none without them); (nil, nil) without --teacher.
+        func distillation(train: ReaderCorpus, transferItems: [QAItem], fold k: Int, options: ReaderTrainingOptions) throws
+            -> (taught: DistillationSet?, transfer: DistillationSet?) {
+            guard !teacher.isEmpty else { return (nil, nil) }
             let readers = try teacher.map { try Reader.load(from: perFold($0, fold: k)) }
             let ensemble = readers[0]
             ensemble.ensemble = Array(readers.dropFirst())
-            let corpus = ReaderCorpus(items)
-            let started = monotonicSeconds()
-            let set = ensemble.distillationTargets(corpus, windowLength: options.trainingWindowLength) { done in
-                Diagnostics.progress("\rdistillation: \(readers.count) teacher(s) labelled \(done)/\(corpus.count) questions")
+            let names = teacher.map { perFold($0, fold: k) }.joined(separator: " + ")
+            func labelled(_ what: String, total: Int, _ label: (@escaping (Int) -> Void) -> DistillationSet) -> DistillationSet {
+                let started = monotonicSeconds()
+                let set = label { done in Diagnostics.progress("\rdistillation: \(readers.count) teacher(s) labelled \(done)/\(total) \(what)") }
+                Diagnostics.progress("\n")
+                Diagnostics.note(String(format: "distillation: %d %@ labelled by %@ in %.0f s; the teachers' mean top probability %.2f",
+                                        set.count, what, names, monotonicSeconds() - started, set.meanTopProbability))
+                return set
             }
-            Diagnostics.progress("\n")
-            Diagnostics.note(String(format: "distillation: %d questions labelled by %@ in %.0f s; the teachers' mean top probability %.2f",
-                                    set.count, teacher.map { perFold($0, fold: k) }.joined(separator: " + "), monotonicSeconds() - started,
-                                    set.meanTopProbability))
-            return set
+            let taught = labelled("training windows", total: train.trainableCount) {
+                ensemble.distillationTargets(training: train, options: options, goldWeight: distillGoldWeight, progress: $0)
+            }
+            guard !transferItems.isEmpty else { return (taught, nil) }
+            let transfer = ReaderCorpus(transferItems)
+            return (taught, labelled("--distill-corpus questions", total: transfer.count) {
+                ensemble.distillationTargets(transfer, windowLength: options.trainingWindowLength, progress: $0)
+            })
         }
 
         /// The synthetic questions in SQuAD format, for inspection (`korqa eval korquad` reads it).
@@ -399,14 +419,14 @@ extension KorQA {
                     Diagnostics.note("fold \(k + 1)/\(folds): already trained (\(directory))")
                 } else {
                     let trainCorpus = ReaderCorpus(trainItems)
-                    let distillation = try distillationTargets(distillationItems, fold: k, options: options)
+                    let (taught, transfer) = try distillation(train: trainCorpus, transferItems: distillationItems, fold: k, options: options)
                     // A cross-validation --init-from starts each fold from its own reader.
                     var start = initial
                     if let initFrom, perFold(initFrom, fold: k) != initFrom { start = try Reader.load(from: perFold(initFrom, fold: k)) }
-                    Diagnostics.note("fold \(k + 1)/\(folds): training on \(trainCorpus.trainableCount) questions\(distillation.map { " + \($0.count) distillation questions" } ?? ""), \(noHoldout ? "watching F1 on \(validation.count) of them" : "validating on \(validation.count)"), testing on \(test.questionCount) (\(testArticles.count) articles)")
+                    Diagnostics.note("fold \(k + 1)/\(folds): training on \(trainCorpus.trainableCount) questions\(transfer.map { " + \($0.count) distillation questions" } ?? ""), \(noHoldout ? "watching F1 on \(validation.count) of them" : "validating on \(validation.count)"), testing on \(test.questionCount) (\(testArticles.count) articles)")
                     let summary: TrainingSummary
                     (reader, summary) = try Reader.train(train: trainCorpus, validation: ReaderCorpus(validation), options: foldOptions,
-                                                         vocabulary: vocabulary, initial: start, distillation: distillation, directory: directory, resume: resume,
+                                                         vocabulary: vocabulary, initial: start, taught: taught, distillation: transfer, directory: directory, resume: resume,
                                                          observer: display, metadata: metadata, keepLast: noHoldout)
                     report(summary, what: noHoldout ? "training-sample" : "validation", prefix: "fold \(k + 1): ")
                     _ = FileManager.default.createFile(atPath: directory + "/done", contents: Data())
