@@ -5,7 +5,7 @@ SYSTEM_PACKAGES := libicu-dev libsqlite3-dev libopenblas-dev libreadline-dev pkg
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps build release test chat bench-text bench-lstm bench-faq bench-reader word-vectors cv-reader reader eval-faq clean
+.PHONY: deps build release test chat bench-text bench-lstm bench-faq bench-reader word-vectors cv-reader reader cv-distilled reader-distilled eval-faq clean
 
 # Installs only what is missing, so a machine that has everything makes no apt call at all.
 deps:
@@ -70,8 +70,9 @@ cv-reader: release $(WORD_VECTORS)
 	  --pretrain-questions 100000 --pretrain-epochs 1 --pretrain-noise 0.8 --pretrain-wh-last 0.3 --folds 5 --fold-file resources/korquad-dev-folds.tsv \
 	  --epochs 8 --no-holdout --average-decay 0.995 --seed $(CV_SEED) --word-vectors $(WORD_VECTORS) --out $(CV_OUT) $(if $(RESUME),--resume,)
 
-# The shipped reader: all of KorQuAD dev + TyDi train, from the cross-validation's pre-trained
-# reader (which holds the word vectors). Its ensemble partner (resources/reader-korquad-2):
+# One reader of the method on all of KorQuAD dev + TyDi train, from the cross-validation's
+# pre-trained reader (which holds the word vectors): the teacher of the shipped reader (see
+# reader-distilled below; shipped itself until 2026-11-30). Its ensemble partner and second teacher (resources/reader-korquad-2):
 # make reader READER_SEED=2 CV_OUT=runs/cv-seed2 READER_OUT=runs/reader-seed2, after make cv-reader CV_SEED=2 CV_OUT=runs/cv-seed2.
 READER_EPOCHS ?= 8
 READER_SEED ?= 1
@@ -80,6 +81,27 @@ reader: release
 	.build/release/korqa train reader --train $(DATA)/korquad/KorQuAD_v1.0_dev.json \
 	  --train $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json --init-from $(CV_OUT)/pretrain \
 	  --no-holdout --epochs $(READER_EPOCHS) --average-decay 0.995 --seed $(READER_SEED) --out $(READER_OUT)
+
+# Distillation (born-again): readers of the method above, fine-tuned again from the same
+# pre-trained reader, each training window's target half the gold span and half the two seeds'
+# ensemble's probabilities. cv-distilled: fold N taught by runs/cv/fold-N + runs/cv-seed2/fold-N
+# (after both cv-reader runs), ~80 min on 2 cores. reader-distilled: the shipped reader
+# (resources/reader-korquad), taught by the two seeds' readers (after both reader runs), ~20 min.
+DISTILL_TEACHERS ?= runs/cv runs/cv-seed2
+DISTILLED_CV_OUT ?= runs/cv-distilled
+cv-distilled: release
+	.build/release/korqa train reader --train $(DATA)/korquad/KorQuAD_v1.0_dev.json \
+	  --train $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json --init-from $(CV_OUT)/pretrain \
+	  $(foreach t,$(DISTILL_TEACHERS),--teacher $(t)) --distill-gold-weight 0.5 --folds 5 --fold-file resources/korquad-dev-folds.tsv \
+	  --epochs 8 --no-holdout --average-decay 0.995 --seed $(CV_SEED) --out $(DISTILLED_CV_OUT) $(if $(RESUME),--resume,)
+
+READER_TEACHERS ?= runs/reader runs/reader-seed2
+DISTILLED_READER_OUT ?= runs/reader-distilled
+reader-distilled: release
+	.build/release/korqa train reader --train $(DATA)/korquad/KorQuAD_v1.0_dev.json \
+	  --train $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json --init-from $(CV_OUT)/pretrain \
+	  $(foreach t,$(READER_TEACHERS),--teacher $(t)) --distill-gold-weight 0.5 \
+	  --no-holdout --epochs $(READER_EPOCHS) --average-decay 0.995 --seed $(READER_SEED) --out $(DISTILLED_READER_OUT)
 
 clean:
 	swift package clean

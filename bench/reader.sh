@@ -2,7 +2,7 @@
 # The MRC reader's speed: answer latency on 500-syllable contexts (one core, the issue's bar) and
 # batch reading speed (answers/s) over KorQuAD dev. Speed only: the shipped reader was trained on
 # KorQuAD dev, so its score there is not an accuracy; accuracy is the cross-validation in
-# resources/reader-korquad/README.md (reproduce with `make cv-reader`).
+# resources/reader-korquad/README.md (reproduce with `make cv-reader` and `make cv-distilled`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-../shared/data/korquad/KorQuAD_v1.0_dev.json}

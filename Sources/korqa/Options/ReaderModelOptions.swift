@@ -18,7 +18,7 @@ struct ReaderModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Longest answer in syllables, instead of the reader's own (30 for the shipped one).", valueName: "N"))
     var maxAnswer: Int?
 
-    @Option(name: .customLong("ensemble-with"), help: ArgumentHelp("Another reader directory that reads every window too; the readers' span log-probabilities are averaged (repeatable; as many times slower). resources/reader-korquad-2 with the shipped reader: CV F1 76.35 against 74.69, p50 ~18 ms against ~9 on one thread; with --threads 2 the readers run side by side (~9.6 ms).", valueName: "DIR"))
+    @Option(name: .customLong("ensemble-with"), help: ArgumentHelp("Another reader directory that reads every window too; the readers' span log-probabilities are averaged (repeatable; as many times slower). resources/reader-korquad-2 with the shipped reader: CV F1 76.58 against 75.03, p50 ~18 ms against ~9 on one thread; with --threads 2 the readers run side by side (~9.6 ms).", valueName: "DIR"))
     var ensembleWith: [String] = []
 
     func validate() throws {
