@@ -69,7 +69,10 @@ extension Reader {
             let logProbabilities = spanLogProbabilities(contexts: chunk.map { corpus.contexts[corpus.items[$0.item].context].tokens[$0.window] },
                                                         questions: chunk.map { corpus.items[$0.item].question })
             for (w, scores) in zip(chunk, logProbabilities) {
-                var startTarget = Self.normalized(scores.start), endTarget = Self.normalized(scores.end)
+                // softmax again: a mean of several readers' log-probabilities is no longer
+                // normalized (it is their geometric mean).
+                var startTarget = Softmax.rows(Tensor(shape: [1, scores.start.count], data: scores.start)).data
+                var endTarget = Softmax.rows(Tensor(shape: [1, scores.end.count], data: scores.end)).data
                 if let gold = w.gold {
                     for i in startTarget.indices { startTarget[i] *= 1 - goldWeight; endTarget[i] *= 1 - goldWeight }
                     startTarget[gold.first] += goldWeight; endTarget[gold.last] += goldWeight
@@ -79,14 +82,5 @@ extension Reader {
             progress?(min(start + batchSize, windows.count))
         }
         return DistillationSet(corpus: corpus, examples: examples)
-    }
-
-    /// softmax of log-scores: a mean of several readers' log-probabilities is no longer
-    /// normalized (it is their geometric mean).
-    static func normalized(_ logScores: [Float]) -> [Float] {
-        let top = logScores.max() ?? 0
-        let e = logScores.map { Foundation.exp($0 - top) }
-        let sum = e.reduce(0, +)
-        return e.map { $0 / sum }
     }
 }

@@ -420,9 +420,10 @@ extension KorQA {
                 } else {
                     let trainCorpus = ReaderCorpus(trainItems)
                     let (taught, transfer) = try distillation(train: trainCorpus, transferItems: distillationItems, fold: k, options: options)
-                    // A cross-validation --init-from starts each fold from its own reader.
+                    // A cross-validation --init-from starts each fold from its own reader (run()
+                    // already loaded fold 1's as `initial`).
                     var start = initial
-                    if let initFrom, perFold(initFrom, fold: k) != initFrom { start = try Reader.load(from: perFold(initFrom, fold: k)) }
+                    if let initFrom, k > 0, perFold(initFrom, fold: k) != initFrom { start = try Reader.load(from: perFold(initFrom, fold: k)) }
                     Diagnostics.note("fold \(k + 1)/\(folds): training on \(trainCorpus.trainableCount) questions\(transfer.map { " + \($0.count) distillation questions" } ?? ""), \(noHoldout ? "watching F1 on \(validation.count) of them" : "validating on \(validation.count)"), testing on \(test.questionCount) (\(testArticles.count) articles)")
                     let summary: TrainingSummary
                     (reader, summary) = try Reader.train(train: trainCorpus, validation: ReaderCorpus(validation), options: foldOptions,
