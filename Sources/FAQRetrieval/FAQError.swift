@@ -9,6 +9,8 @@ public enum FAQError: Error, Equatable, Sendable {
     case badRows(path: String, problems: [RowProblem])
     case database(path: String, message: String)
     case emptyFile(path: String)
+    /// Every row of the file is bad: importing it would leave nothing of it in the index.
+    case noUsableRows(path: String, problems: [RowProblem])
 }
 
 /// One row of an FAQ file that could not be used.
@@ -38,7 +40,11 @@ extension FAQError: CustomStringConvertible {
         case .database(let path, let message):
             return "FAQ index '\(path)': \(message)"
         case .emptyFile(let path):
-            return "'\(path)' has no FAQ rows"
+            return "'\(path)' has no FAQ rows; nothing was imported"
+        case .noUsableRows(let path, let problems):
+            let shown = problems.prefix(10).map { "  " + $0.description }.joined(separator: "\n")
+            let more = problems.count > 10 ? "\n  … and \(problems.count - 10) more" : ""
+            return "'\(path)': none of its \(problems.count) row\(problems.count == 1 ? "" : "s") can be used; nothing was imported and the index is unchanged:\n\(shown)\(more)"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Hangul
 
 /// Retrieval evaluation: which indexed entry each query should find, and how well search does.
 public enum FAQEvaluation {
@@ -16,9 +17,7 @@ public enum FAQEvaluation {
     /// ParaKQC v1 (`topic<TAB>intent<TAB>sentence`, 10 consecutive lines per paraphrase set):
     /// the first sentence of each set is indexed, the other nine are the queries.
     public static func paraKQC(path: String) throws -> Split {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FAQError.cannotRead(path: path, reason: "no such file")
-        }
+        let data = try InputFile.contents(path) { FAQError.cannotRead(path: path, reason: $0) }
         let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
             .map { $0.split(separator: "\t", omittingEmptySubsequences: false).last.map(String.init) ?? "" }
         guard lines.count >= 10, lines.count % 10 == 0 else {

@@ -16,6 +16,19 @@ public struct FAQRow: Equatable, Sendable {
     }
 }
 
+/// Longest fields an FAQ row may have, in characters (Unicode scalars). A question is searched
+/// on every query, so one enormous row would slow every later question down; such rows are
+/// reported and skipped.
+public struct FieldLimits: Equatable, Sendable {
+    public var questionLength: Int
+    /// Answers, categories and extra columns.
+    public var fieldLength: Int
+
+    public init(questionLength: Int = 1_000, fieldLength: Int = 100_000) {
+        self.questionLength = questionLength; self.fieldLength = fieldLength
+    }
+}
+
 /// An FAQ file read into rows, with the rows that could not be used.
 public struct FAQFile: Sendable {
     public enum Format: String, Sendable { case csv, tsv, json, jsonLines = "jsonl" }
@@ -25,16 +38,17 @@ public struct FAQFile: Sendable {
     public var rows: [FAQRow]
     public var problems: [RowProblem]
 
+    /// The file's absolute, standardized path: what the index records as an entry's source.
+    public var absolutePath: String { URL(fileURLWithPath: path).standardizedFileURL.path }
+
     static let questionNames: Set = ["question", "q", "질문", "query", "title"]
     static let answerNames: Set = ["answer", "a", "답변", "답", "response", "reply"]
     static let categoryNames: Set = ["category", "label", "카테고리", "분류"]
 
     /// Reads a file; the format comes from the extension (.csv, .tsv, .json, .jsonl/.ndjson) or,
     /// failing that, from the first character.
-    public static func read(path: String) throws -> FAQFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FAQError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")
-        }
+    public static func read(path: String, limits: FieldLimits = .init()) throws -> FAQFile {
+        let data = try InputFile.contents(path) { FAQError.cannotRead(path: path, reason: $0) }
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         let (scalars, replaced) = UTF8Decoding.decode(bytes)
@@ -42,15 +56,15 @@ public struct FAQFile: Sendable {
         let format = try detectFormat(path: path, text: text)
         var file: FAQFile
         switch format {
-        case .csv, .tsv: file = try parseDelimited(text, separator: format == .csv ? "," : "\t", path: path, format: format)
-        case .json: file = try parseJSONArray(text, path: path)
-        case .jsonLines: file = parseJSONLines(text, path: path)
+        case .csv, .tsv: file = try parseDelimited(text, separator: format == .csv ? "," : "\t", path: path, format: format, limits: limits)
+        case .json: file = try parseJSONArray(text, path: path, limits: limits)
+        case .jsonLines: file = parseJSONLines(text, path: path, limits: limits)
         }
         if replaced > 0 {
             // Keep the rows (the bytes became U+FFFD) but say so.
             let affected = file.rows.filter { $0.question.contains("\u{FFFD}") || $0.answer.contains("\u{FFFD}") }
             for row in affected {
-                file.problems.append(RowProblem(file: path, location: row.location, reason: "invalid UTF-8 (bytes replaced with U+FFFD); row skipped"))
+                file.problems.append(RowProblem(file: path, location: row.location, reason: "invalid UTF-8 (bytes replaced with U+FFFD)"))
             }
             file.rows.removeAll { $0.question.contains("\u{FFFD}") || $0.answer.contains("\u{FFFD}") }
         }
@@ -84,11 +98,26 @@ public struct FAQFile: Sendable {
     }
 
     static func makeRow(_ fields: [String], header: [String], roles: (question: Int, answer: Int, category: Int?),
-                        location: String, path: String) -> Result<FAQRow, RowProblem> {
+                        location: String, path: String, limits: FieldLimits = .init()) -> Result<FAQRow, RowProblem> {
+        func problem(_ reason: String) -> Result<FAQRow, RowProblem> { .failure(RowProblem(file: path, location: location, reason: reason)) }
+        // SQLite stores text up to its first NUL: the rest of the field would be lost silently.
+        if let column = fields.firstIndex(where: { $0.unicodeScalars.contains("\u{0}") }) {
+            return problem("column \"\(header[column])\" contains a NUL character (U+0000)")
+        }
         let question = fields[roles.question].trimmingCharacters(in: .whitespacesAndNewlines)
         let answer = fields[roles.answer].trimmingCharacters(in: .whitespacesAndNewlines)
-        if question.isEmpty { return .failure(RowProblem(file: path, location: location, reason: "empty question")) }
-        if answer.isEmpty { return .failure(RowProblem(file: path, location: location, reason: "empty answer")) }
+        if question.isEmpty { return problem("empty question") }
+        if answer.isEmpty { return problem("empty answer") }
+        let questionLength = question.unicodeScalars.count
+        if questionLength > limits.questionLength {
+            return problem("the question is \(questionLength) characters long; the limit is \(limits.questionLength)")
+        }
+        for (i, field) in fields.enumerated() where i != roles.question {
+            let length = field.unicodeScalars.count
+            if length > limits.fieldLength {
+                return problem("column \"\(header[i])\" is \(length) characters long; the limit is \(limits.fieldLength)")
+            }
+        }
         var extra: [String: String] = [:]
         for (i, name) in header.enumerated() where i != roles.question && i != roles.answer && i != roles.category {
             extra[name] = fields[i]
@@ -97,59 +126,97 @@ public struct FAQFile: Sendable {
         return .success(FAQRow(question: question, answer: answer, category: category, extra: extra, location: location))
     }
 
-    /// RFC 4180: quoted fields may hold separators, doubled quotes and line breaks; CRLF and LF
-    /// both end records. Records are numbered by the line they start on.
-    static func parseDelimited(_ text: String, separator: Character, path: String, format: Format) throws -> FAQFile {
-        var records: [(line: Int, fields: [String], error: String?)] = []
+    /// One record of a delimited file: its fields, the line it starts on, how many lines it
+    /// spans, and what is wrong with it.
+    struct DelimitedRecord {
         var fields: [String] = []
-        var field = ""
-        var inQuotes = false
-        var fieldWasQuoted = false
-        var line = 1
-        var recordLine = 1
+        var line: Int
+        var lineCount = 1
         var error: String?
-        var iterator = text.makeIterator()
-        var pending: Character? = nil
-        func next() -> Character? {
-            if let p = pending { pending = nil; return p }
-            return iterator.next()
+        /// Byte index just past the record's line break.
+        var next: Int
+        /// Byte index just past the first line break after the record's start: where parsing
+        /// resumes when a quote the record opened turns out never to close.
+        var nextLine: Int
+    }
+
+    /// Reads the record starting at byte `start` of `bytes` (RFC 4180: quoted fields may hold
+    /// separators, doubled quotes and line breaks; LF, CRLF and lone CR end records).
+    static func delimitedRecord(_ bytes: [UInt8], from start: Int, line: Int, separator: UInt8) -> DelimitedRecord {
+        let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        var record = DelimitedRecord(line: line, next: bytes.count, nextLine: bytes.count)
+        if let lineEnd = bytes[start...].firstIndex(where: { $0 == lf || $0 == cr }) {
+            record.nextLine = lineEnd + (bytes[lineEnd] == cr && lineEnd + 1 < bytes.count && bytes[lineEnd + 1] == lf ? 2 : 1)
         }
-        func endRecord() {
-            fields.append(field)
-            if !(fields.count == 1 && fields[0].isEmpty && !fieldWasQuoted) { records.append((recordLine, fields, error)) }
-            fields = []; field = ""; fieldWasQuoted = false; error = nil
+        var field: [UInt8] = []
+        var inQuotes = false, fieldWasQuoted = false
+        var i = start
+        func endField() {
+            record.fields.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true); fieldWasQuoted = false
         }
-        while let c = next() {
+        while i < bytes.count {
+            let c = bytes[i]
             if inQuotes {
-                if c == "\"" {
-                    if let n = next() {
-                        if n == "\"" { field.append("\"") } else { inQuotes = false; pending = n }
-                    } else { inQuotes = false }
+                if c == quote {
+                    if i + 1 < bytes.count && bytes[i + 1] == quote { field.append(quote); i += 2; continue }
+                    inQuotes = false
                 } else {
-                    if c == "\n" || c == "\r\n" { line += 1 }
+                    if c == lf || (c == cr && !(i + 1 < bytes.count && bytes[i + 1] == lf)) { record.lineCount += 1 }
                     field.append(c)
                 }
+                i += 1
                 continue
             }
             switch c {
-            case "\"" where field.isEmpty && !fieldWasQuoted:
+            case quote where field.isEmpty && !fieldWasQuoted:
                 inQuotes = true; fieldWasQuoted = true
-            case "\"":
-                // A quote inside an unquoted field: keep it, as most tools do.
-                field.append(c)
+            case quote:
+                field.append(c)  // a quote inside an unquoted field: kept, as most tools do
             case separator:
-                fields.append(field); field = ""; fieldWasQuoted = false
-            case "\n", "\r\n", "\r":
-                endRecord()
-                line += 1
-                recordLine = line
+                endField()
+            case lf, cr:
+                endField()
+                record.next = i + (c == cr && i + 1 < bytes.count && bytes[i + 1] == lf ? 2 : 1)
+                return record
             default:
-                if fieldWasQuoted && error == nil { error = "text after a closing quote" }
+                if fieldWasQuoted && record.error == nil { record.error = "text after a closing quote" }
                 field.append(c)
             }
+            i += 1
         }
-        if inQuotes { error = "a quoted field is never closed (missing \")" }
-        if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
+        if inQuotes { record.error = "a quoted field is never closed (missing \")" }
+        endField()
+        return record
+    }
+
+    /// Records are numbered by the line they start on. A bad record that spans several lines
+    /// (a quote opened by mistake swallowed the lines after it) is reported at its first line,
+    /// and reading resumes on the next line, so one stray quote costs one row, not the rest of
+    /// the file.
+    static func parseDelimited(_ text: String, separator: Character, path: String, format: Format,
+                               limits: FieldLimits = .init()) throws -> FAQFile {
+        let bytes = Array(text.utf8), separatorByte = separator.asciiValue!
+        var records: [DelimitedRecord] = []
+        var position = 0, line = 1
+        var headerCount: Int?
+        while position < bytes.count {
+            let record = delimitedRecord(bytes, from: position, line: line, separator: separatorByte)
+            let isBlank = record.fields.count == 1 && record.fields[0].isEmpty && record.error == nil && bytes[position] != UInt8(ascii: "\"")
+            let wrongCount = headerCount.map { record.fields.count != $0 } ?? false
+            if record.lineCount > 1 && record.nextLine < bytes.count && (record.error != nil || wrongCount) {
+                let reason = record.error ?? "expected \(headerCount!) fields, found \(record.fields.count)"
+                records.append(DelimitedRecord(line: line, error: "\(reason), reading a quote that opens here over \(record.lineCount) lines (an unbalanced \"?); the lines after it are read on their own",
+                                               next: record.nextLine, nextLine: record.nextLine))
+                position = record.nextLine; line += 1
+                continue
+            }
+            if !isBlank {
+                records.append(record)
+                if headerCount == nil { headerCount = record.fields.count }
+            }
+            position = record.next; line += record.lineCount
+        }
 
         guard let header = records.first else { throw FAQError.emptyFile(path: path) }
         let roles = try columnRoles(header.fields, path: path)
@@ -164,7 +231,7 @@ public struct FAQFile: Sendable {
                                                 reason: "expected \(header.fields.count) fields, found \(record.fields.count)"))
                 continue
             }
-            switch makeRow(record.fields, header: header.fields, roles: roles, location: location, path: path) {
+            switch makeRow(record.fields, header: header.fields, roles: roles, location: location, path: path, limits: limits) {
             case .success(let row): file.rows.append(row)
             case .failure(let problem): file.problems.append(problem)
             }
@@ -172,7 +239,7 @@ public struct FAQFile: Sendable {
         return file
     }
 
-    static func row(fromObject object: Any, location: String, path: String) -> Result<FAQRow, RowProblem> {
+    static func row(fromObject object: Any, location: String, path: String, limits: FieldLimits) -> Result<FAQRow, RowProblem> {
         guard let dict = object as? [String: Any] else {
             return .failure(RowProblem(file: path, location: location, reason: "not a JSON object"))
         }
@@ -188,10 +255,10 @@ public struct FAQFile: Sendable {
             case let other?: return (try? String(decoding: JSONSerialization.data(withJSONObject: other), as: UTF8.self)) ?? ""
             }
         }
-        return makeRow(fields, header: keys, roles: roles, location: location, path: path)
+        return makeRow(fields, header: keys, roles: roles, location: location, path: path, limits: limits)
     }
 
-    static func parseJSONArray(_ text: String, path: String) throws -> FAQFile {
+    static func parseJSONArray(_ text: String, path: String, limits: FieldLimits) throws -> FAQFile {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
             throw FAQError.malformedJSON(path: path, reason: (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)")
@@ -199,7 +266,7 @@ public struct FAQFile: Sendable {
         guard let array = object as? [Any] else { throw FAQError.malformedJSON(path: path, reason: "the top level is not an array of objects") }
         var file = FAQFile(path: path, format: .json, rows: [], problems: [])
         for (i, element) in array.enumerated() {
-            switch row(fromObject: element, location: "data[\(i)]", path: path) {
+            switch row(fromObject: element, location: "data[\(i)]", path: path, limits: limits) {
             case .success(let row): file.rows.append(row)
             case .failure(let problem): file.problems.append(problem)
             }
@@ -207,7 +274,7 @@ public struct FAQFile: Sendable {
         return file
     }
 
-    static func parseJSONLines(_ text: String, path: String) -> FAQFile {
+    static func parseJSONLines(_ text: String, path: String, limits: FieldLimits) -> FAQFile {
         var file = FAQFile(path: path, format: .jsonLines, rows: [], problems: [])
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -215,7 +282,7 @@ public struct FAQFile: Sendable {
             guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) else {
                 file.problems.append(RowProblem(file: path, location: String(i + 1), reason: "not valid JSON")); continue
             }
-            switch row(fromObject: object, location: String(i + 1), path: path) {
+            switch row(fromObject: object, location: String(i + 1), path: path, limits: limits) {
             case .success(let row): file.rows.append(row)
             case .failure(let problem): file.problems.append(problem)
             }

@@ -23,6 +23,17 @@ public struct ImportSummary: Equatable, Sendable {
     public var unchanged = 0
     public var removed = 0
     public var skipped = 0
+    /// Entries no longer in the file that were kept because the file has bad rows (a row that
+    /// failed to parse is not a row the user deleted).
+    public var kept = 0
+}
+
+/// What importing several files changed.
+public struct ImportReport: Equatable, Sendable {
+    /// One summary per file, in the order given.
+    public var files: [ImportSummary]
+    /// Entries of other sources removed by a replacing import.
+    public var removedFromOtherSources = 0
 }
 
 /// The SQLite FAQ index (WAL mode, versioned schema).
@@ -42,9 +53,25 @@ public final class FAQStore: @unchecked Sendable {
 
     /// Opens (creating and migrating when needed) the index at `path`; ":memory:" for a
     /// private in-memory index.
-    public init(path: String) throws {
+    /// - Parameter readOnly: open an existing index for searching only (it is never migrated or
+    ///   written); an index the process may not write is opened this way too.
+    public init(path: String, readOnly: Bool = false) throws {
         self.path = path
         do {
+            if path != ":memory:", readOnly || (FileManager.default.fileExists(atPath: path) && access(path, W_OK) != 0) {
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw FAQError.database(path: path, message: "no such index file")
+                }
+                // A read-only index (a shared or archived file) is searched as it is, never migrated.
+                var configuration = Configuration()
+                configuration.readonly = true
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                guard try queue.read({ try Self.migrator.hasCompletedMigrations($0) }) else {
+                    throw FAQError.database(path: path, message: "opened read-only, and it is not a KorQA FAQ index of this version")
+                }
+                writer = queue
+                return
+            }
             if path == ":memory:" {
                 writer = try DatabaseQueue()
             } else {
@@ -117,42 +144,69 @@ public final class FAQStore: @unchecked Sendable {
     @discardableResult
     public func importRows(_ rows: [FAQRow], source: String, replaceAll: Bool = false,
                            progress: ((Int, Int) -> Void)? = nil) throws -> ImportSummary {
-        try importSources([(source, rows)], replaceAll: replaceAll, progress: progress)[0]
+        try importSources([(source, rows, false)], replaceAll: replaceAll, progress: progress).files[0]
+    }
+
+    /// Imports parsed FAQ files (see `importSources`), each file's rows under its absolute path.
+    /// A file with no usable row is refused before anything is written (mirroring it would
+    /// remove every entry it had); with `strict`, so is a file with any bad row. Entries of a
+    /// file with bad rows are never removed (they are counted as `kept`).
+    public func importFiles(_ files: [FAQFile], strict: Bool = false, replaceAll: Bool = false,
+                            progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
+        try Self.checkImportable(files, strict: strict)
+        return try importSources(files.map { ($0.absolutePath, $0.rows, !$0.problems.isEmpty) }, replaceAll: replaceAll, progress: progress)
+    }
+
+    /// The refusals of `importFiles`, for callers that want them before opening an index.
+    public static func checkImportable(_ files: [FAQFile], strict: Bool) throws {
+        for file in files {
+            if strict && !file.problems.isEmpty { throw FAQError.badRows(path: file.path, problems: file.problems) }
+            if file.rows.isEmpty {
+                throw file.problems.isEmpty ? FAQError.emptyFile(path: file.path) : FAQError.noUsableRows(path: file.path, problems: file.problems)
+            }
+        }
     }
 
     /// Makes the index's rows for each source mirror its rows, all in ONE transaction: new rows
-    /// are added, changed rows updated, rows no longer in the file removed, identical rows left
-    /// alone. With `replaceAll`, every entry of every source is removed first. If anything fails
-    /// (or the process is killed) the previous index stays as it was.
+    /// are added, changed rows updated, rows no longer in the file removed (unless
+    /// `keepVanished`: the file had rows that could not be read), identical rows left alone.
+    /// With `replaceAll`, every entry of any other source is removed too. If anything fails (or
+    /// the process is killed) the previous index stays as it was.
     ///
     /// A row is identified by its normalized question and, for repeated questions, by which
     /// repetition it is, so editing an answer updates the row instead of adding a duplicate.
     /// `progress(done, total)` is called every 500 rows.
     @discardableResult
-    public func importSources(_ sources: [(source: String, rows: [FAQRow])], replaceAll: Bool = false,
-                              progress: ((Int, Int) -> Void)? = nil) throws -> [ImportSummary] {
+    public func importSources(_ sources: [(source: String, rows: [FAQRow], keepVanished: Bool)], replaceAll: Bool = false,
+                              progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
         let now = ISO8601DateFormatter().string(from: Date())
         let total = sources.reduce(0) { $0 + $1.rows.count }
         var done = 0
         return try wrap {
             try writer.write { db in
+                var removedElsewhere = 0
                 if replaceAll {
-                    try db.execute(sql: "DELETE FROM entry")
-                    try db.execute(sql: "DELETE FROM entry_search")
+                    let kept = Set(sources.map(\.source))
+                    for (id, source) in try Row.fetchAll(db, sql: "SELECT id, source FROM entry").map({ ($0[0] as Int64, $0[1] as String) })
+                    where !kept.contains(source) {
+                        try db.execute(sql: "DELETE FROM entry WHERE id = ?", arguments: [id])
+                        try db.execute(sql: "DELETE FROM entry_search WHERE rowid = ?", arguments: [id])
+                        removedElsewhere += 1
+                    }
                 }
-                let summaries = try sources.map { source, rows in
-                    try Self.mirror(rows, source: source, in: db, now: now) {
+                let summaries = try sources.map { source, rows, keepVanished in
+                    try Self.mirror(rows, source: source, keepVanished: keepVanished, in: db, now: now) {
                         done += 1
                         if let progress, done % 500 == 0 || done == total { progress(done, total) }
                     }
                 }
                 try db.execute(sql: "UPDATE index_state SET generation = generation + 1")
-                return summaries
+                return ImportReport(files: summaries, removedFromOtherSources: removedElsewhere)
             }
         }
     }
 
-    static func mirror(_ rows: [FAQRow], source: String, in db: Database, now: String, rowDone: () -> Void) throws -> ImportSummary {
+    static func mirror(_ rows: [FAQRow], source: String, keepVanished: Bool = false, in db: Database, now: String, rowDone: () -> Void) throws -> ImportSummary {
         var summary = ImportSummary()
         var existing: [String: (id: Int64, question: String, answer: String, category: String?, extra: String?)] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, source_key, question, answer, category, extra FROM entry WHERE source = ?", arguments: [source]) {
@@ -191,6 +245,7 @@ public final class FAQStore: @unchecked Sendable {
             rowDone()
         }
         for (key, old) in existing where !seen.contains(key) {
+            if keepVanished { summary.kept += 1; continue }
             try db.execute(sql: "DELETE FROM entry WHERE id = ?", arguments: [old.id])
             try deleteTerms.execute(arguments: [old.id])
             summary.removed += 1

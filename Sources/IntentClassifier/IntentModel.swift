@@ -16,6 +16,23 @@ public struct IntentModelConfig: ModelConfig {
         self.vocabularySize = vocabularySize
         self.labelCount = labelCount
     }
+
+    /// Refuses impossible values read from a checkpoint before a model is built from them.
+    /// `fileHolds`: the parameter values in the checkpoint (the architecture needs at least its
+    /// syllable table [V, D] and 4H·H recurrent weights per direction and layer).
+    public func check(fileHolds available: Int) -> ConfigCheck {
+        var check = ConfigCheck()
+        check.size("vocabularySize", vocabularySize, in: 1...10_000_000)
+        check.size("labelCount", labelCount, in: 1...1_000_000)
+        check.size("embeddingSize", embeddingSize, in: 1...8192)
+        check.size("hiddenSize", hiddenSize, in: 1...8192)
+        check.size("layers", layers, in: 1...64)
+        check.size("attentionSize", attentionSize, in: 1...8192)
+        check.probability("dropout", dropout)
+        check.parameters([[vocabularySize, embeddingSize], [layers, 2, 4, hiddenSize, hiddenSize], [4, hiddenSize, labelCount]],
+                         fileHolds: available)
+        return check
+    }
 }
 
 /// Syllable + jamo embeddings -> BiLSTM -> self-attentive pooling (and max pooling) -> softmax.

@@ -18,9 +18,7 @@ public enum LabeledData {
     /// column (label, act, topic, intent, class) and a text column (text, sentence, utterance).
     /// BOM and CRLF are fine. Returns the examples and the malformed lines ("12: reason").
     public static func read(path: String) throws -> (examples: [LabeledText], problems: [String]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw IntentError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
-        }
+        let data = try InputFile.contents(path) { IntentError.cannotRead(path: path, reason: $0) }
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         let (scalars, replaced) = UTF8Decoding.decode(bytes)

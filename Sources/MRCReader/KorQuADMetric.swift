@@ -1,3 +1,4 @@
+import Foundation
 /// The official KorQuAD 1.0 metric (evaluate-v1.0.py), re-implemented exactly.
 ///
 /// normalize(s) = whitespace_fix(remove_punctuation(lower(remove_marks(s)))), where
@@ -85,6 +86,27 @@ public enum KorQuADMetric {
         public var f1: Double
         public var count: Int
         public var answered: Int
+    }
+
+    /// Reads an official-format prediction file `{"question id": "answer text"}`. What is wrong
+    /// with a malformed one is said: the JSON parser's own message (with its position), or the
+    /// id whose prediction is not a string.
+    public static func readPredictions(_ path: String) throws -> [String: String] {
+        let data = try MRCFile.data(path)
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            throw MRCError.malformed(path: path, element: "", reason: "not valid JSON (\(reason)); predictions are one JSON object {\"question id\": \"answer text\"}")
+        }
+        guard let dict = object as? [String: Any] else {
+            throw MRCError.malformed(path: path, element: "", reason: "the top level is \(object is [Any] ? "an array" : "not an object"); predictions are one JSON object {\"question id\": \"answer text\"}")
+        }
+        var answers: [String: String] = [:]
+        for (id, value) in dict {
+            guard let text = value as? String else { throw MRCError.malformed(path: path, element: id, reason: "the prediction is not a string") }
+            answers[id] = text
+        }
+        return answers
     }
 
     /// Scores predictions {id: answer text} against a dataset.

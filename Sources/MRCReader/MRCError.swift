@@ -1,4 +1,5 @@
 import Foundation
+import Hangul
 
 /// What can go wrong reading MRC data or predictions. Each case names the file and the JSON
 /// element (`data[3].paragraphs[2].qas[0]`) so the user can find the problem.
@@ -29,10 +30,7 @@ extension MRCError: CustomStringConvertible {
 /// reason a file cannot be read in the error.
 public enum MRCFile {
     public static func data(_ path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw MRCError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
-        }
-        return data
+        try InputFile.contents(path) { MRCError.cannotRead(path: path, reason: $0) }
     }
 
     /// The file as UTF-8 text; anything else is refused rather than guessed at.

@@ -17,6 +17,16 @@ public struct ReaderSettings: Codable, Equatable, Sendable {
     public var maxAnswerLength = 30
 
     public init() {}
+
+    /// Window and answer lengths must be positive, and windows must overlap or touch (stride ≤
+    /// length), or a context could not be read at all.
+    public var problems: [String] {
+        var problems: [String] = []
+        if !(1...1_000_000).contains(windowLength) { problems.append("windowLength is \(windowLength), it must be in 1...1000000") }
+        if !(1...max(1, windowLength)).contains(windowStride) { problems.append("windowStride is \(windowStride), it must be in 1...windowLength (\(windowLength))") }
+        if !(1...1_000_000).contains(maxAnswerLength) { problems.append("maxAnswerLength is \(maxAnswerLength), it must be in 1...1000000") }
+        return problems
+    }
 }
 
 /// One answer: text cut from the ORIGINAL context by code-point offsets [start, end).
@@ -192,6 +202,7 @@ public final class Reader: @unchecked Sendable {
         guard let config = try? JSONDecoder().decode(ReaderConfig.self, from: Data(configText.utf8)) else {
             throw MRCError.badModel(path: directory, reason: "its config is not a reader's: \(configText)")
         }
+        try config.check(fileHolds: SafeTensorsFile(path: modelPath).parameterValueCount).verify(path: modelPath)
         guard config.vocabularySize == vocabulary.count else {
             throw MRCError.badModel(path: directory, reason: "vocab.txt has \(vocabulary.count) entries, the model expects \(config.vocabularySize)")
         }
@@ -207,8 +218,16 @@ public final class Reader: @unchecked Sendable {
         let model = ReaderModel(config: config, seed: 0)
         let loaded = try Checkpoint.load(into: model.store, from: modelPath, config: configText,
                                          vocabularyFingerprint: String(vocabulary.fingerprint))
-        let settings = loaded.metadata[settingsKey].flatMap { try? JSONDecoder().decode(ReaderSettings.self, from: Data($0.utf8)) }
-            ?? ReaderSettings()
+        var settings = ReaderSettings()
+        if let text = loaded.metadata[settingsKey] {
+            guard let decoded = try? JSONDecoder().decode(ReaderSettings.self, from: Data(text.utf8)) else {
+                throw NeuralError.invalidConfig(path: modelPath, reason: "\(settingsKey) is not reader settings: \(text)")
+            }
+            settings = decoded
+        }
+        if !settings.problems.isEmpty {
+            throw NeuralError.invalidConfig(path: modelPath, reason: settings.problems.joined(separator: "; "))
+        }
         return Reader(model: model, vocabulary: vocabulary, settings: settings, wordVectors: wordVectors)
     }
 

@@ -42,6 +42,26 @@ public struct ReaderConfig: ModelConfig {
         conditionalEnd = try c.decodeIfPresent(Bool.self, forKey: .conditionalEnd) ?? false
     }
 
+    /// Refuses impossible values read from a checkpoint before a model is built from them.
+    /// `fileHolds`: the parameter values in the checkpoint (the architecture needs at least its
+    /// syllable table [V, D] and 4H·H recurrent weights per direction and layer).
+    public func check(fileHolds available: Int) -> ConfigCheck {
+        var check = ConfigCheck()
+        check.size("vocabularySize", vocabularySize, in: 1...10_000_000)
+        check.size("embeddingSize", embeddingSize, in: 1...8192)
+        check.size("hiddenSize", hiddenSize, in: 1...8192)
+        check.size("contextLayers", contextLayers, in: 1...64)
+        check.size("modelingLayers", modelingLayers, in: 0...64)
+        check.size("alignSize", alignSize, in: 1...8192)
+        check.size("wordVectorSize", wordVectorSize, in: 0...8192)
+        check.probability("dropout", dropout)
+        // Products of factors only: no sum or product of file values is formed unchecked.
+        let H = hiddenSize
+        check.parameters([[vocabularySize, embeddingSize], [embeddingSize, alignSize], [wordVectorSize, alignSize],
+                          [2, 4, H, H], [contextLayers, 2, 4, H, H], [modelingLayers, 2, 4, H, H]], fileHolds: available)
+        return check
+    }
+
     /// `modelingLayers` and `wordVectorSize` are written only when used, so older readers keep
     /// their exact config text.
     public func encode(to encoder: any Encoder) throws {

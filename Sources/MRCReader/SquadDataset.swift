@@ -1,4 +1,5 @@
 import Foundation
+import NeuralCore
 
 /// A KorQuAD / SQuAD v1.1 dataset (TyDi-style files without `version` too).
 ///
@@ -89,15 +90,22 @@ public struct SquadDataset: Sendable {
                         guard let answer = answerAny as? [String: Any], var text = answer["text"] as? String else {
                             throw fail(ne, "missing \"text\" string")
                         }
-                        guard let startNumber = answer["answer_start"] as? NSNumber else { throw fail(ne, "missing integer \"answer_start\"") }
-                        var start = startNumber.intValue
+                        guard let startValue = answer["answer_start"] else { throw fail(ne, "missing integer \"answer_start\"") }
+                        // Checked before any arithmetic: a forged 2^63-1 or 1e30 must not overflow or wrap.
+                        guard let claimedStart = Checked.jsonInteger(startValue) else {
+                            throw fail(ne, "answer_start \(startValue) is not an integer")
+                        }
+                        guard claimedStart >= 0, claimedStart <= contextScalars.count else {
+                            throw fail(qe, "answer_start \(claimedStart) is outside the context (length \(contextScalars.count))")
+                        }
+                        var start = claimedStart
                         if stripBoldTags {
                             start -= removed.filter { $0 < start }.count
                             text = Self.strippingBoldTags(text).0
                         }
                         let length = text.unicodeScalars.count
                         guard start >= 0, start + length <= contextScalars.count else {
-                            throw fail(qe, "answer_start \(startNumber.intValue) is outside the context (length \(contextScalars.count))")
+                            throw fail(qe, "answer_start \(claimedStart) is outside the context (length \(contextScalars.count))")
                         }
                         if String(String.UnicodeScalarView(contextScalars[start..<(start + length)])) != text {
                             dataset.misalignedAnswers.append("\(ne): the context at answer_start \(start) does not read \(text.debugDescription)")

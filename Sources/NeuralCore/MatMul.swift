@@ -46,6 +46,13 @@ public enum MatMul {
 public enum BLASThreads {
     public static func set(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
     public static var count: Int { Int(openblas_get_num_threads()) }
+    /// Ends OpenBLAS's worker threads and keeps BLAS on the calling thread (`set(n)` with n > 1
+    /// starts them again). Measured: idle workers spinning after load cost `korqa tokenize` a
+    /// fifth of its time on a busy core.
+    public static func stopWorkers() {
+        openblas_set_num_threads(1)
+        _ = blas_thread_shutdown_()
+    }
     /// The kernel OpenBLAS chose for this CPU (e.g. "Haswell", "SkylakeX").
     public static var coreName: String { String(cString: openblas_get_corename()) }
 }

@@ -102,6 +102,12 @@ public final class ParameterStore: @unchecked Sendable {
 
     public func markChanged() { version &+= 1 }
 
+    /// False when any value is NaN or infinite (a diverged run; never saved as a checkpoint).
+    public var valuesAreFinite: Bool {
+        for i in 0..<count where !valueStorage[i].isFinite { return false }
+        return true
+    }
+
     public func zeroGradients() {
         gradientStorage.update(repeating: 0, count: count)
     }

@@ -140,10 +140,12 @@ public final class SafeTensorsFile: @unchecked Sendable {
         var ok = false
         defer { if !ok { munmap(mapped, mappedSize) } }
 
-        let headerLength = Int(UInt64(littleEndian: mapped.loadUnaligned(as: UInt64.self)))
-        guard headerLength <= SafeTensors.maximumHeaderBytes else {
-            throw corrupt("the header claims \(headerLength) bytes (more than \(SafeTensors.maximumHeaderBytes)); the file is not safetensors or is corrupted")
+        // Compared as UInt64 before any conversion: a length of 2^63 or more is not an Int.
+        let claimedLength = UInt64(littleEndian: mapped.loadUnaligned(as: UInt64.self))
+        guard claimedLength <= UInt64(SafeTensors.maximumHeaderBytes) else {
+            throw corrupt("the header claims \(claimedLength) bytes (more than \(SafeTensors.maximumHeaderBytes)); the file is not safetensors or is corrupted")
         }
+        let headerLength = Int(claimedLength)
         guard 8 + headerLength <= size else {
             throw corrupt("the header claims \(headerLength) bytes but only \(size - 8) follow (truncated?)")
         }
@@ -168,18 +170,24 @@ public final class SafeTensorsFile: @unchecked Sendable {
             guard let type = SafeTensors.DType(rawValue: dtype) else {
                 throw corrupt("tensor \(name): dtype \(dtype) is not supported (KorQA stores F32, or F16/I8 for frozen tables)")
             }
-            guard let shapeAny = entry["shape"] as? [Any], let shape = shapeAny.map({ ($0 as? NSNumber)?.intValue }) as? [Int],
+            guard let shapeAny = entry["shape"] as? [Any], let shape = shapeAny.map(Checked.jsonInteger) as? [Int],
                   shape.allSatisfy({ $0 >= 0 }) else { throw corrupt("tensor \(name): shape is not a list of non-negative integers") }
             guard let offsetsAny = entry["data_offsets"] as? [Any], offsetsAny.count == 2,
-                  let begin = (offsetsAny[0] as? NSNumber)?.intValue, let end = (offsetsAny[1] as? NSNumber)?.intValue else {
-                throw corrupt("tensor \(name): data_offsets is not [begin, end]")
+                  let begin = Checked.jsonInteger(offsetsAny[0]), let end = Checked.jsonInteger(offsetsAny[1]) else {
+                throw corrupt("tensor \(name): data_offsets is not [begin, end] (two integers)")
             }
-            let expected = shape.reduce(1, *) * type.byteCount
-            guard begin >= 0, end >= begin, end - begin == expected else {
+            // The element count of a shape read from a file can overflow Int; no file this big exists.
+            guard let elements = Checked.product(shape), let expected = Checked.product([elements, type.byteCount]) else {
+                throw corrupt("tensor \(name): shape \(shape) holds more values than any file can")
+            }
+            guard begin >= 0, end >= begin else {
+                throw corrupt("tensor \(name): data_offsets [\(begin), \(end)] is not a range of the data")
+            }
+            guard end - begin == expected else {
                 throw corrupt("tensor \(name): data_offsets [\(begin), \(end)] hold \(end - begin) bytes, shape \(shape) needs \(expected)")
             }
-            guard dataStart + end <= size else {
-                throw corrupt("tensor \(name): data ends at byte \(dataStart + end) but the file has \(size) (truncated?)")
+            guard end <= size - dataStart else {
+                throw corrupt("tensor \(name): data ends \(end) bytes into the data section but the file has only \(size - dataStart) there (truncated?)")
             }
             tensors[name] = TensorInfo(shape: shape, begin: begin, end: end, dtype: type)
         }
@@ -196,6 +204,13 @@ public final class SafeTensorsFile: @unchecked Sendable {
 
     deinit {
         if let base { munmap(base, size) }
+    }
+
+    /// Values stored in the file's tensors (extra tensors such as optimizer state excluded): a
+    /// model whose configuration needs more parameters than this cannot be this file's, so
+    /// loaders check a configuration against it before allocating anything.
+    public var parameterValueCount: Int {
+        tensors.filter { !$0.key.hasPrefix(Checkpoint.extraPrefix) }.reduce(0) { $0 + ($1.value.end - $1.value.begin) / $1.value.dtype.byteCount }
     }
 
     /// A copy of one tensor's values; nil when there is no tensor of that name.

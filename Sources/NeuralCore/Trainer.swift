@@ -116,7 +116,7 @@ public final class Trainer<Task: TrainingTask> {
     /// Trains; with `resume`, continues from `last.safetensors` when it exists.
     public func run(train: [Task.Example], validation: [Task.Example], resume: Bool = false) throws -> TrainingSummary {
         precondition(!train.isEmpty, "no training examples")
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try TrainingDirectory.prepare(directory)
         var random = SeededRandom(seed: config.seed)
         var adam = Adam(learningRate: config.learningRate)
         var average = config.averageDecay.map(WeightAverage.init(decay:))
@@ -141,9 +141,9 @@ public final class Trainer<Task: TrainingTask> {
             step = savedStep
             best = (bestEpoch, bestMetric)
             records = Self.readRecords(metricsPath).filter { $0.epoch <= epoch }
-        } else {
-            try? FileManager.default.removeItem(atPath: metricsPath)
         }
+        // A fresh run leaves an earlier run's metrics.jsonl alone until its own first epoch ends
+        // (writeRecords then replaces it whole), so a run that fails early loses nothing.
         let batchesPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
         let schedule = LearningRateSchedule(peak: config.learningRate, warmupSteps: config.warmupSteps,
                                             totalSteps: batchesPerEpoch * config.epochs, decay: config.decay)
@@ -160,7 +160,11 @@ public final class Trainer<Task: TrainingTask> {
                 task.store.zeroGradients()
                 let batch = indices.map { train[$0] }
                 let loss = task.lossAndGradients(batch, random: &random)
-                if let clip = config.clipNorm { task.store.clipGradients(maxNorm: clip) }
+                // A non-finite loss or gradient would poison every weight through Adam; stop before
+                // the update, with every checkpoint of earlier epochs as it was.
+                let norm = config.clipNorm.map { task.store.clipGradients(maxNorm: $0) } ?? task.store.gradientNorm()
+                guard loss.isFinite else { throw NeuralError.diverged(epoch: epoch, step: step + 1, reason: "the loss became \(loss)") }
+                guard norm.isFinite else { throw NeuralError.diverged(epoch: epoch, step: step + 1, reason: "the gradient norm became \(norm)") }
                 adam.update(task.store)
                 average?.update(task.store)
                 step += 1
@@ -175,7 +179,9 @@ public final class Trainer<Task: TrainingTask> {
             var metric = 0.0
             var isBest = false
             func validateAndKeep() throws {
+                guard task.store.valuesAreFinite else { throw NeuralError.diverged(epoch: epoch, step: step, reason: "the weights are no longer finite") }
                 metric = task.evaluate(validation)
+                guard metric.isFinite else { throw NeuralError.diverged(epoch: epoch, step: step, reason: "the validation \(task.metricName) became \(metric)") }
                 isBest = metric > best.metric
                 if isBest {
                     best = (epoch, metric)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NeuralCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,6 +33,7 @@ struct KorQA: ParsableCommand {
     static func main() {
         dropInheritedBLASCoreType()
         tuneAllocator()
+        BLASThreads.stopWorkers()
         do {
             var command = try parseAsRoot()
             try command.run()

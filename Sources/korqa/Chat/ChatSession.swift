@@ -85,7 +85,7 @@ final class ChatSession {
                 return .say("no FAQ index at \(path); build one with: korqa index FILE --db \(path)")
             }
             do {
-                let store = try FAQStore(path: path)
+                let store = try FAQStore(path: path, readOnly: true)
                 engine.store = store
                 return .say("using \(path) (\(try store.count()) entries)")
             } catch {
@@ -94,6 +94,14 @@ final class ChatSession {
         default:
             return .say("unknown command \(parts[0]); type /help")
         }
+    }
+
+    /// One word with a slash, a leading ~ or ., or a file extension: meant as a file name.
+    static func looksLikePath(_ argument: String) -> Bool {
+        guard !argument.contains(where: \.isWhitespace) else { return false }
+        if argument.contains("/") || argument.hasPrefix("~") || argument.hasPrefix(".") { return true }
+        let ext = (argument as NSString).pathExtension.lowercased()
+        return ["txt", "md", "json", "jsonl", "csv", "tsv", "text", "html"].contains(ext)
     }
 
     func setPassage(_ argument: String) -> Outcome {
@@ -108,10 +116,12 @@ final class ChatSession {
         }
         let path = (argument as NSString).expandingTildeInPath
         var text = argument, source = "the text given"
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+        if FileManager.default.fileExists(atPath: path) {
             do { text = try MRCFile.text(path) } catch { return .say("\(error)") }
             source = path
+        } else if Self.looksLikePath(argument) {
+            // A mistyped file name must not silently become the passage.
+            return .say("no such file: \(path). To use these words as the passage itself, add a space or more text: /passage TEXT")
         }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return .say("\(source) is empty") }
         if engine.reader == nil {

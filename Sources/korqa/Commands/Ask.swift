@@ -29,7 +29,7 @@ extension KorQA {
         }
 
         func run() throws {
-            let engine = QAEngine(store: try database.open(quiet: json), topK: top)
+            let engine = QAEngine(store: try database.open(quiet: json, readOnly: true), topK: top)
             let reply = try engine.reply(to: question)
             if json {
                 var results: [FAQResult] = []

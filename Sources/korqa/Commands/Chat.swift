@@ -42,7 +42,7 @@ extension KorQA {
 
         func run() throws {
             let interactive = isatty(0) != 0
-            let store = try database.open(quiet: !interactive)
+            let store = try database.open(quiet: !interactive, readOnly: true)
             let modelOption = intentModel
             let readerPath = readerModel, partnerPaths = readerEnsembleWith
             let session = ChatSession(engine: QAEngine(store: store, topK: top), loadIntentModel: { try modelOption.load() },

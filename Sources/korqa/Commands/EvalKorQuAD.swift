@@ -69,16 +69,7 @@ extension KorQA {
         }
 
         static func readPredictions(_ path: String) throws -> [String: String] {
-            let data = try MRCFile.data(path)
-            guard let object = try? JSONSerialization.jsonObject(with: data), let dict = object as? [String: Any] else {
-                throw MRCError.malformed(path: path, element: "", reason: "predictions must be a JSON object {\"question id\": \"answer text\"}")
-            }
-            var answers: [String: String] = [:]
-            for (id, value) in dict {
-                guard let text = value as? String else { throw MRCError.malformed(path: path, element: id, reason: "the prediction is not a string") }
-                answers[id] = text
-            }
-            return answers
+            try KorQuADMetric.readPredictions(path)
         }
     }
 }

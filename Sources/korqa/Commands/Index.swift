@@ -27,20 +27,23 @@ extension KorQA {
         @Argument(help: "FAQ files to index.") var files: [String]
         @OptionGroup var database: DatabaseOptions
         @Flag(help: "Fail on any bad row, writing nothing.") var strict = false
-        @Flag(help: "Remove everything in the index first (rebuild from these files).") var replace = false
+        @Flag(help: "Rebuild the index from these files only: entries of other files are removed.") var replace = false
+        @Option(help: ArgumentHelp("Longest question accepted, in characters; longer rows are reported and skipped.", valueName: "N"))
+        var maxQuestionLength = FieldLimits().questionLength
+        @Option(help: ArgumentHelp("Longest answer (or other column) accepted, in characters.", valueName: "N"))
+        var maxFieldLength = FieldLimits().fieldLength
 
         func validate() throws {
             guard !files.isEmpty else { throw ValidationError("name at least one FAQ file to index.") }
+            guard maxQuestionLength >= 1, maxFieldLength >= 1 else { throw ValidationError("--max-question-length and --max-field-length must be at least 1.") }
         }
 
         func run() throws {
             let started = monotonicSeconds()
-            var parsed: [FAQFile] = []
-            for file in files {
-                let faq = try FAQFile.read(path: file)
-                if strict && !faq.problems.isEmpty { throw FAQError.badRows(path: file, problems: faq.problems) }
-                if faq.rows.isEmpty && faq.problems.isEmpty { throw FAQError.emptyFile(path: file) }
-                parsed.append(faq)
+            let limits = FieldLimits(questionLength: maxQuestionLength, fieldLength: maxFieldLength)
+            let parsed = try files.map { try FAQFile.read(path: $0, limits: limits) }
+            do { try FAQStore.checkImportable(parsed, strict: strict) } catch FAQError.noUsableRows(let path, let problems) {
+                throw CLIError.usage("\(FAQError.noUsableRows(path: path, problems: problems))\nFix the rows, or raise --max-question-length / --max-field-length if the limits are too low.")
             }
             let store: FAQStore
             if database.path == nil {
@@ -50,15 +53,15 @@ extension KorQA {
                 store = try FAQStore(path: database.resolvedPath)
             }
             var progress = ProgressLine(label: "indexing")
-            let summaries = try store.importSources(
-                parsed.map { (URL(fileURLWithPath: $0.path).standardizedFileURL.path, $0.rows) },
-                replaceAll: replace) { done, total in progress.update(done: done, total: total) }
+            let report = try store.importFiles(parsed, strict: strict, replaceAll: replace) { done, total in progress.update(done: done, total: total) }
             progress.finish()
-            for (file, summary) in zip(parsed, summaries) {
+            for (file, summary) in zip(parsed, report.files) {
                 for problem in file.problems.prefix(20) { Diagnostics.warning("\(problem); row skipped") }
                 if file.problems.count > 20 { Diagnostics.warning("… and \(file.problems.count - 20) more bad rows in \(file.path)") }
-                print("\(file.path): \(file.rows.count) rows — \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.removed) removed; \(file.problems.count) bad rows skipped")
+                let kept = summary.kept > 0 ? "; \(summary.kept) entries no longer in the file kept because it has bad rows (fix them and re-index to remove)" : ""
+                print("\(file.path): \(file.rows.count) rows — \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.removed) removed; \(file.problems.count) bad rows skipped\(kept)")
             }
+            if replace { print("--replace: \(report.removedFromOtherSources) entries of other files removed") }
             print("index \(store.path): \(try store.count()) entries (\(String(format: "%.2f", monotonicSeconds() - started)) s)")
         }
     }

@@ -24,14 +24,18 @@ extension KorQA {
 
         @OptionGroup var normalization: NormalizationOptions
 
+        @Option(help: ArgumentHelp(LineInput.maxLineHelp, valueName: "MiB")) var maxLineMib = 64
+
         @Argument(help: "Text to normalize; each argument is one line. Reads stdin when absent.")
         var text: [String] = []
 
         func run() throws {
             let normalizer = normalization.normalizer
             var output = Output()
-            try LineInput(arguments: text).forEachLine { _, scalars in
-                output.writeLine(normalizer.normalize(scalars: scalars).string)
+            guard maxLineMib >= 1 && maxLineMib <= 1 << 20 else { throw ValidationError("--max-line-mib must be in 1...1048576.") }
+            try LineInput(arguments: text, maxLineBytes: maxLineMib << 20).forEachLine { _, scalars in
+                output.write(scalars: normalizer.normalize(scalars: scalars).scalars)
+                output.write(byte: 0x0A)
             }
             output.flush()
         }

@@ -34,6 +34,8 @@ extension KorQA {
 
         @OptionGroup var normalization: NormalizationOptions
 
+        @Option(help: ArgumentHelp(LineInput.maxLineHelp, valueName: "MiB")) var maxLineMib = 64
+
         @Argument(help: "Text to tokenize; each argument is one line. Reads stdin when absent.")
         var text: [String] = []
 
@@ -41,22 +43,27 @@ extension KorQA {
             let normalizer = normalization.normalizer
             let tokenizer = makeTokenizer(unit)
             var output = Output()
-            try LineInput(arguments: text).forEachLine { _, scalars in
+            guard maxLineMib >= 1 && maxLineMib <= 1 << 20 else { throw ValidationError("--max-line-mib must be in 1...1048576.") }
+            try LineInput(arguments: text, maxLineBytes: maxLineMib << 20).forEachLine { _, scalars in
                 let tokens = tokenizer.tokenize(normalizer.normalize(scalars: scalars))
                 if json {
-                    output.write("[")
+                    output.write(byte: UInt8(ascii: "["))
                     for (i, token) in tokens.enumerated() {
                         output.write(i == 0 ? "{\"text\":" : ",{\"text\":")
-                        output.write(JSON.quote(token.text))
-                        output.write(",\"start\":\(token.start),\"end\":\(token.end)}")
+                        output.write(jsonString: token.text)
+                        output.write(",\"start\":")
+                        output.write(integer: token.start)
+                        output.write(",\"end\":")
+                        output.write(integer: token.end)
+                        output.write(byte: UInt8(ascii: "}"))
                     }
-                    output.writeLine("]")
+                    output.write("]\n")
                 } else {
                     for (i, token) in tokens.enumerated() {
-                        if i > 0 { output.write(" ") }
+                        if i > 0 { output.write(byte: 0x20) }
                         output.write(token.text)
                     }
-                    output.writeLine("")
+                    output.write(byte: 0x0A)
                 }
             }
             output.flush()

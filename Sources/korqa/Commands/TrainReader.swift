@@ -154,6 +154,8 @@ extension KorQA {
 
         func run() throws {
             Parallelism.configure(threads: threads)
+            try TrainingDirectory.check(out)
+            if resume, !TrainingDirectory.hasResumableCheckpoint(under: out) { throw NeuralError.nothingToResume(directory: out) }
             let options = try trainingOptions()
             let started = monotonicSeconds()
             let command = (["korqa"] + CommandLine.arguments.dropFirst()).joined(separator: " ")

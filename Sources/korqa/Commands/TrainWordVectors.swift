@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hangul
 import MRCReader
 import NeuralCore
 import WordVectors
@@ -113,7 +114,7 @@ extension KorQA {
             let limit = maxMegabytes.map { $0 << 20 } ?? Int.max
             let files = try TextCorpus.files(at: corpus)
             for (f, file) in files.enumerated() where bytes < limit {
-                guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.io("cannot read \(file)") }
+                let data = try InputFile.contents(file) { CLIError.io("cannot read \(file): \($0)") }
                 var skipping = false
                 for line in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true) where bytes < limit {
                     if let title = ClozeQuestions.wikiExtractorTitle(line) {

@@ -13,12 +13,13 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the index. The default index is filled from the bundled FAQ files the first time
     /// (and whenever it is empty); an explicit --db must already exist.
-    func open(quiet: Bool = false) throws -> FAQStore {
+    /// `readOnly`: the caller only searches (ask, chat), so an index it may not write works.
+    func open(quiet: Bool = false, readOnly: Bool = false) throws -> FAQStore {
         if let path {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CLIError.usage("no FAQ index at \(path); create it with: korqa index FILE --db \(path)")
             }
-            return try FAQStore(path: path)
+            return try FAQStore(path: path, readOnly: readOnly)
         }
         let store = try FAQStore(path: Paths.defaultDatabase)
         if try store.count() == 0 { try Self.seed(store, quiet: quiet) }
@@ -32,7 +33,7 @@ struct DatabaseOptions: ParsableArguments {
         }
         if !quiet { Diagnostics.note("building the FAQ index \(store.path) from \(files.count) bundled file(s)…") }
         let parsed = try files.map { try FAQFile.read(path: $0) }
-        try store.importSources(parsed.map { ($0.path, $0.rows) })
+        try store.importFiles(parsed)
         if !quiet { Diagnostics.note("indexed \(try store.count()) FAQ entries") }
     }
 }

@@ -12,6 +12,12 @@ import Hangul
 /// stderr; the line is still processed.
 struct LineInput {
     let arguments: [String]
+    /// Longest line read from standard input, in bytes. A line is processed whole (offsets are
+    /// relative to its start), so without a limit one 200 MB line without a newline would need
+    /// gigabytes; past the limit the command stops with an error naming the line.
+    var maxLineBytes = 64 << 20
+
+    static let maxLineHelp = "Longest input line, in MiB (lines are processed whole; a longer one stops the command with an error)."
 
     /// Calls `body(lineNumber, scalars)` for every line (1-based numbers).
     func forEachLine(_ body: (Int, [Unicode.Scalar]) throws -> Void) throws {
@@ -54,6 +60,9 @@ struct LineInput {
                     lineStart = i + 1
                 }
                 pending.append(contentsOf: buffer[lineStart..<n])
+                if pending.count > maxLineBytes {
+                    throw CLIError.io("line \(lineNumber + 1) of standard input is longer than \(maxLineBytes >> 20) MiB (no line break yet); split the input into lines, or raise the limit with --max-line-mib")
+                }
             }
         }
         if !pending.isEmpty { try pending.withUnsafeBufferPointer { try emit($0) } }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Hangul
 
 /// Reads plain-text corpora (one file, or a directory of shards such as WikiExtractor output).
 enum TextCorpus {
@@ -11,9 +12,7 @@ enum TextCorpus {
         var lines: [[UInt8]] = []
         var total = 0
         for file in try files(at: path) {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw CLIError.io("cannot read \(file)")
-            }
+            let data = try InputFile.contents(file) { CLIError.io("cannot read \(file): \($0)") }
             for line in data.split(separator: 0x0A, omittingEmptySubsequences: true) {
                 if line.starts(with: Array("<doc".utf8)) || line.starts(with: Array("</doc>".utf8)) { continue }
                 lines.append(Array(line))
