@@ -5,7 +5,7 @@ SYSTEM_PACKAGES := libicu-dev libsqlite3-dev libopenblas-dev libreadline-dev pkg
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps build release test chat bench-text bench-lstm bench-faq bench-reader word-vectors cv-reader reader cv-distilled reader-distilled eval-faq clean
+.PHONY: deps build release test chat bench-text bench-lstm bench-faq bench-reader word-vectors cv-reader reader cv-distilled reader-distilled eval-faq clean fuzz fuzz-build
 
 # Installs only what is missing, so a machine that has everything makes no apt call at all.
 deps:
@@ -105,3 +105,22 @@ reader-distilled: release
 
 clean:
 	swift package clean
+
+# libFuzzer over the parsers of untrusted input (normalizer + tokenizers, FAQ files, KorQuAD
+# files, safetensors + model folders): each target FUZZ_SECONDS (600) from the seeds in
+# fuzz/corpus/TARGET, growing its corpus in runs/fuzz/TARGET; a crash leaves its input in
+# runs/fuzz/ and stops with the trace. FUZZ_TARGETS picks targets; two run side by side.
+FUZZ_TARGETS ?= text faq squad safetensors
+FUZZ_SECONDS ?= 600
+FUZZ_BUILD := .build-fuzz/release/KorQAFuzz
+fuzz-build: deps
+	KORQA_FUZZ=1 swift build -c release --scratch-path .build-fuzz --product KorQAFuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+
+fuzz: fuzz-build
+	@mkdir -p runs/fuzz
+	@printf '%s\n' $(FUZZ_TARGETS) | xargs -P 2 -I{} sh -c 'mkdir -p runs/fuzz/{}; \
+	  KORQA_FUZZ_TARGET={} $(FUZZ_BUILD) runs/fuzz/{} fuzz/corpus/{} -max_total_time=$(FUZZ_SECONDS) \
+	    -rss_limit_mb=4096 -max_len=65536 -artifact_prefix=runs/fuzz/{}- -print_final_stats=1 > runs/fuzz/{}.log 2>&1 \
+	  && echo "fuzz {}: clean ($$(grep -o "stat::number_of_executed_units: *[0-9]*" runs/fuzz/{}.log | grep -o "[0-9]*$$") inputs in $(FUZZ_SECONDS) s)" \
+	  || { echo "fuzz {}: FAILED, see runs/fuzz/{}.log"; exit 1; }'

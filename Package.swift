@@ -3,6 +3,7 @@
 // retrieve, read, summarize) that runs offline on a CPU from one binary.
 //
 // Imports only point down: korqa (CLI) -> QAEngine -> tasks -> {Hangul, NeuralCore} -> C shims.
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -70,3 +71,12 @@ let package = Package(
         .testTarget(name: "korqaTests", dependencies: ["korqa"]),
     ]
 )
+
+// libFuzzer targets, built only by `make fuzz` (KORQA_FUZZ=1 with -sanitize=fuzzer,address, which
+// supplies main()); a plain build never sees them.
+if ProcessInfo.processInfo.environment["KORQA_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "KorQAFuzz",
+        dependencies: ["Hangul", "NeuralCore", "FAQRetrieval", "MRCReader", "IntentClassifier"]
+    ))
+}

@@ -48,7 +48,12 @@ public struct FAQFile: Sendable {
     /// Reads a file; the format comes from the extension (.csv, .tsv, .json, .jsonl/.ndjson) or,
     /// failing that, from the first character.
     public static func read(path: String, limits: FieldLimits = .init()) throws -> FAQFile {
-        let data = try InputFile.contents(path) { FAQError.cannotRead(path: path, reason: $0) }
+        try parse(InputFile.contents(path) { FAQError.cannotRead(path: path, reason: $0) }, path: path, limits: limits)
+    }
+
+    /// `read` on bytes already read; `path` names them in problems and chooses the format by
+    /// its extension.
+    public static func parse(_ data: Data, path: String, limits: FieldLimits = .init()) throws -> FAQFile {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         let (scalars, replaced) = UTF8Decoding.decode(bytes)

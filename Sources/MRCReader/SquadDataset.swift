@@ -52,7 +52,11 @@ public struct SquadDataset: Sendable {
     /// - Parameter stripBoldTags: remove TyDi's stray `<b>` / `</b>` from contexts and answers,
     ///   shifting answer offsets to match.
     public static func load(path: String, stripBoldTags: Bool = true) throws -> SquadDataset {
-        let data = try MRCFile.data(path)
+        try parse(MRCFile.data(path), path: path, stripBoldTags: stripBoldTags)
+    }
+
+    /// `load` on bytes already read; `path` names them in errors.
+    public static func parse(_ data: Data, path: String, stripBoldTags: Bool = true) throws -> SquadDataset {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
             throw MRCError.malformed(path: path, element: "", reason: "not valid JSON (\((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"))")

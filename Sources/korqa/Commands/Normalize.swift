@@ -32,12 +32,12 @@ extension KorQA {
         func run() throws {
             let normalizer = normalization.normalizer
             var output = Output()
+            defer { output.flush() }  // what was done before an error still reaches stdout
             guard maxLineMib >= 1 && maxLineMib <= 1 << 20 else { throw ValidationError("--max-line-mib must be in 1...1048576.") }
             try LineInput(arguments: text, maxLineBytes: maxLineMib << 20).forEachLine { _, scalars in
                 output.write(scalars: normalizer.normalize(scalars: scalars).scalars)
                 output.write(byte: 0x0A)
             }
-            output.flush()
         }
     }
 }
