@@ -3,8 +3,11 @@
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__clang__)
-// Dispatch on CPU features, not on a CPU model: "arch=haswell" would test for that exact model.
-#define KORQA_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+// Dispatch on CPU features, not on a CPU model: "arch=haswell" would test for that exact model;
+// "arch=x86-64-v3" is the feature level (AVX2 + FMA + …). A plain "avx2" clone has no FMA, so
+// AVX2-only CPUs (AMD EPYC before Zen 4) ran the LSTM cell a fifth slower than they can, and
+// rounded differently from the AVX-512 clone (which has FMA).
+#define KORQA_MULTIVERSION __attribute__((target_clones("avx512f", "arch=x86-64-v3", "default")))
 #else
 #define KORQA_MULTIVERSION
 #endif
@@ -86,61 +89,96 @@ KORQA_MULTIVERSION void korqa_lstm_cell_backward(const float *restrict gates, co
     }
 }
 
-// y[j..<j+B] += x · w[:, j..<j+B] with B accumulators held in registers while w streams by.
-#define KORQA_MATVEC_BLOCKS(B)                                                  \
+// The recurrent product of one sequence, y[n] += x[k] · w[k, n], runs once per LSTM step and
+// reads all of w (W_hhᵀ, e.g. 96 x 384 floats = 147 KB, from L2) each time. Columns are cut into
+// blocks of B outputs that stay in registers while their panel of w streams by; the panels are
+// packed contiguously (korqa_matvec_pack) so that each is one sequential read for the
+// prefetcher, instead of k rows 4n bytes apart.
+//
+// B fits the register file: AVX-512 has 32 registers of 16 floats (192 = 12 of them), AVX2 16
+// of 8 (96 = 12). A 192 block on AVX2 spilled to the stack every step (batch-1 inference was
+// 0.54x PyTorch on an AVX2-only EPYC). Narrower blocks then cover the rest of a row (n = 4H is
+// often not a multiple of the block: 256), and the last width 1 whatever remains. Every output
+// sums x[p] w[p, j] over p in order, whatever its block: the schedule never changes a result.
+#define KORQA_MATVEC_PACKED_BLOCKS(B)                                           \
     for (; j + (B) <= n; j += (B)) {                                            \
         float acc[(B)];                                                         \
         for (int t = 0; t < (B); t++) acc[t] = y[j + t];                        \
         for (int64_t p = 0; p < k; p++) {                                       \
             const float xp = x[p];                                              \
-            const float *row = w + p * n + j;                                   \
+            const float *row = panel + p * (B);                                 \
             for (int t = 0; t < (B); t++) acc[t] += xp * row[t];                \
         }                                                                       \
         for (int t = 0; t < (B); t++) y[j + t] = acc[t];                        \
+        panel += k * (B);                                                       \
     }
 
-// The block that fits the register file: AVX-512 has 32 registers of 16 floats (192 = 12 of
-// them), AVX2 16 of 8 (96 = 12). A 192 block on AVX2 spills to the stack every step, which made
-// batch-1 inference 0.54x PyTorch on an AVX2-only EPYC. Narrower blocks then cover the rest of
-// the row instead of a strided scalar loop (n = 4H is often not a multiple of the block: 256).
 __attribute__((target("avx512f,avx512vl,fma")))
-static void matvec_avx512(const float *restrict x, const float *restrict w, float *restrict y, int64_t k, int64_t n) {
+static void matvec_avx512(const float *restrict x, const float *restrict packed, float *restrict y, int64_t k, int64_t n) {
     int64_t j = 0;
-    KORQA_MATVEC_BLOCKS(192)
-    KORQA_MATVEC_BLOCKS(64)
-    KORQA_MATVEC_BLOCKS(16)
-    KORQA_MATVEC_BLOCKS(1)
+    const float *panel = packed;
+    KORQA_MATVEC_PACKED_BLOCKS(192)
+    KORQA_MATVEC_PACKED_BLOCKS(64)
+    KORQA_MATVEC_PACKED_BLOCKS(16)
+    KORQA_MATVEC_PACKED_BLOCKS(1)
 }
 
 __attribute__((target("avx2,fma")))
-static void matvec_avx2(const float *restrict x, const float *restrict w, float *restrict y, int64_t k, int64_t n) {
+static void matvec_avx2(const float *restrict x, const float *restrict packed, float *restrict y, int64_t k, int64_t n) {
     int64_t j = 0;
-    KORQA_MATVEC_BLOCKS(96)
-    KORQA_MATVEC_BLOCKS(32)
-    KORQA_MATVEC_BLOCKS(8)
-    KORQA_MATVEC_BLOCKS(1)
+    const float *panel = packed;
+    KORQA_MATVEC_PACKED_BLOCKS(96)
+    KORQA_MATVEC_PACKED_BLOCKS(32)
+    KORQA_MATVEC_PACKED_BLOCKS(8)
+    KORQA_MATVEC_PACKED_BLOCKS(1)
 }
 
-static void matvec_baseline(const float *restrict x, const float *restrict w, float *restrict y, int64_t k, int64_t n) {
+static void matvec_baseline(const float *restrict x, const float *restrict packed, float *restrict y, int64_t k, int64_t n) {
     int64_t j = 0;
-    KORQA_MATVEC_BLOCKS(48)
-    KORQA_MATVEC_BLOCKS(4)
-    KORQA_MATVEC_BLOCKS(1)
+    const float *panel = packed;
+    KORQA_MATVEC_PACKED_BLOCKS(48)
+    KORQA_MATVEC_PACKED_BLOCKS(4)
+    KORQA_MATVEC_PACKED_BLOCKS(1)
 }
 
 typedef void (*matvec_kernel)(const float *, const float *, float *, int64_t, int64_t);
 
-static matvec_kernel choose_matvec(void) {
+static const int64_t widths_avx512[] = {192, 64, 16, 1, 0};
+static const int64_t widths_avx2[] = {96, 32, 8, 1, 0};
+static const int64_t widths_baseline[] = {48, 4, 1, 0};
+
+// The kernel and its block widths, chosen once for this CPU (a benign race: every thread that
+// gets here stores the same values).
+static matvec_kernel chosen_kernel = 0;
+static const int64_t *chosen_widths = 0;
+
+static void choose_matvec(void) {
+    if (chosen_kernel) return;
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) return matvec_avx512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return matvec_avx2;
-    return matvec_baseline;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) {
+        chosen_widths = widths_avx512; chosen_kernel = matvec_avx512;
+    } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        chosen_widths = widths_avx2; chosen_kernel = matvec_avx2;
+    } else {
+        chosen_widths = widths_baseline; chosen_kernel = matvec_baseline;
+    }
 }
 
-void korqa_matvec_accumulate(const float *restrict x, const float *restrict w, float *restrict y, int64_t k, int64_t n) {
-    static matvec_kernel kernel = 0;
-    if (!kernel) kernel = choose_matvec();  // a benign race: every thread stores the same pointer
-    kernel(x, w, y, k, n);
+void korqa_matvec_pack(const float *restrict w, float *restrict packed, int64_t k, int64_t n) {
+    choose_matvec();
+    int64_t j = 0;
+    for (const int64_t *width = chosen_widths; *width; width++) {
+        const int64_t B = *width;
+        for (; j + B <= n; j += B) {
+            for (int64_t p = 0; p < k; p++) memcpy(packed + p * B, w + p * n + j, (size_t)B * sizeof(float));
+            packed += k * B;
+        }
+    }
+}
+
+void korqa_matvec_packed(const float *restrict x, const float *restrict packed, float *restrict y, int64_t k, int64_t n) {
+    choose_matvec();
+    chosen_kernel(x, packed, y, k, n);
 }
 
 KORQA_MULTIVERSION void korqa_add_scaled_rows(float *restrict out, const float *restrict table, const int32_t *restrict rows,

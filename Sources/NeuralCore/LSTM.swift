@@ -190,12 +190,17 @@ public struct LSTM: Sendable {
         }}}
     }
 
-    /// W_hh [4H, H] as [H, 4H].
+    /// W_hh [4H, H] as [H, 4H], followed by the same [H, 4H] packed for one sequence's product
+    /// (`korqa_matvec_pack`): 2·H·4H floats. Batches multiply by the first half (OpenBLAS), a
+    /// single sequence by the second (the register-blocked C kernel).
     func transposedHiddenWeight() -> [Float] {
         let H = hiddenSize, H4 = 4 * H
         let w = store.value(hiddenWeight)
-        var t = uninitializedFloats(H * H4)
+        var t = uninitializedFloats(2 * H * H4)
         for r in 0..<H4 { for c in 0..<H { t[c * H4 + r] = w[r * H + c] } }
+        t.withUnsafeMutableBufferPointer { p in
+            korqa_matvec_pack(p.baseAddress!, p.baseAddress! + H * H4, Int64(H), Int64(H4))
+        }
         return t
     }
 
@@ -213,7 +218,7 @@ public struct LSTM: Sendable {
         // small-matrix kernel instead of re-packing W_hh at every step; one sequence's product
         // goes to a register-blocked C kernel instead.
         if B == 1 {
-            korqa_matvec_accumulate(hPrev, whhT, g, Int64(H), Int64(H4))
+            korqa_matvec_packed(hPrev, whhT + H * H4, g, Int64(H), Int64(H4))
         } else {
             MatMul.gemm(transposeA: false, transposeB: false, m: B, n: H4, k: H,
                         a: hPrev, lda: H, b: whhT, ldb: H4, beta: 1, c: g, ldc: H4)
