@@ -14,19 +14,53 @@ struct SearchIndex {
     var entryIDs: [Int64] = []
     var rowLengths: [Float] = []
     var averageLength: Float = 1
-    /// Per column: term -> posting list of (row, term frequency).
-    var postings: [[String: [(row: Int32, count: Float)]]] = [[:], [:], [:]]
+    /// Per column: term (its UTF-8 bytes) -> posting list of (row, term frequency).
+    ///
+    /// Keyed by bytes, not String: a String hashes through Unicode normalization and splits on
+    /// grapheme boundaries, which made building this index for 12k FAQ rows take ~0.5 s per
+    /// process (jamo trigrams are the worst case). Terms are made from NFKC-normalized text, so
+    /// equal bytes and equal Strings are the same thing here.
+    var postings: [[TermBytes: [(row: Int32, count: Float)]]] = [[:], [:], [:]]
+
+    /// A term's UTF-8 bytes: up to 24 inline (every syllable, pair and jamo triple), longer ones
+    /// (Latin words) as an array.
+    struct TermBytes: Hashable {
+        var a: UInt64 = 0, b: UInt64 = 0, c: UInt64 = 0
+        var count: Int
+        var long: [UInt8]?
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            count = bytes.count
+            if count > 24 { long = Array(bytes); return }
+            withUnsafeMutableBytes(of: &a) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes).prefix(8))) }
+            if count > 8 { withUnsafeMutableBytes(of: &b) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[8..<min(16, count)])) } }
+            if count > 16 { withUnsafeMutableBytes(of: &c) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[16..<count])) } }
+        }
+
+        init(_ term: String) {
+            var term = term
+            self = term.withUTF8 { TermBytes($0) }
+        }
+    }
 
     init(rows: [(id: Int64, columns: (String, String, String))]) {
         entryIDs.reserveCapacity(rows.count)
         var total: Float = 0
+        var counts: [TermBytes: Float] = [:]
         for (r, row) in rows.enumerated() {
             entryIDs.append(row.id)
             var length: Float = 0
             for (c, text) in [row.columns.0, row.columns.1, row.columns.2].enumerated() {
-                var counts: [Substring: Float] = [:]
-                for term in text.split(separator: " ") { counts[term, default: 0] += 1 }
-                for (term, n) in counts { postings[c][String(term), default: []].append((Int32(r), n)) }
+                counts.removeAll(keepingCapacity: true)
+                var text = text
+                text.withUTF8 { bytes in
+                    var start = 0
+                    for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x20 {
+                        if i > start { counts[TermBytes(UnsafeBufferPointer(rebasing: bytes[start..<i])), default: 0] += 1 }
+                        start = i + 1
+                    }
+                }
+                for (term, n) in counts { postings[c][term, default: []].append((Int32(r), n)) }
                 length += counts.values.reduce(0, +)
             }
             rowLengths.append(length)
@@ -44,7 +78,7 @@ struct SearchIndex {
         for (c, columnTerms) in [terms.unigrams, terms.bigrams, terms.jamoTrigrams].enumerated() {
             var seen = Set<String>()
             for term in columnTerms where seen.count < termLimit && seen.insert(term).inserted {
-                guard let list = postings[c][term] else { continue }
+                guard let list = postings[c][TermBytes(term)] else { continue }
                 let hits = Double(list.count)
                 let idf = max(1e-6, _log((n - hits + 0.5) / (hits + 0.5)))
                 for (row, count) in list {

@@ -122,7 +122,7 @@ public final class SubwordVectors: @unchecked Sendable {
               info.shape.count == 2, let values = file.values(tensorName) else {
             throw WordVectorsError.badFile(path: path, reason: "not a KorQA word-vector file (made by korqa train word-vectors)")
         }
-        let keys = keyText.split(separator: " ").compactMap { UInt64($0, radix: 16) }
+        let keys = Self.parseHexKeys(keyText)
         guard keys.count == info.shape[0], info.shape[1] > 0 else {
             throw WordVectorsError.badFile(path: path, reason: "\(keys.count) unit keys for a table of \(info.shape[0]) rows")
         }
@@ -136,6 +136,32 @@ public final class SubwordVectors: @unchecked Sendable {
             for i in (r * info.shape[1])..<((r + 1) * info.shape[1]) { vectors[i] = Self.dequantize(values[i], scale) }
         }
         return SubwordVectors(dimension: info.shape[1], keys: keys, quantized: vectors, rowScales: scales)
+    }
+
+    /// Space-separated hex numbers, read byte by byte: ~500k keys, where splitting the String
+    /// into Substrings (grapheme by grapheme) took a fifth of a reader's load time. A malformed
+    /// key ends the list (the count check after it reports the file).
+    static func parseHexKeys(_ text: String) -> [UInt64] {
+        var keys: [UInt64] = []
+        var value: UInt64 = 0, digits = 0, valid = true
+        for byte in text.utf8 {
+            let digit: UInt64
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt64(byte - UInt8(ascii: "A") + 10)
+            case UInt8(ascii: " "):
+                if digits > 0 { keys.append(value) }
+                value = 0; digits = 0
+                continue
+            default: valid = false; digit = 0
+            }
+            guard valid, digits < 16 else { return keys }
+            value = value << 4 | digit
+            digits += 1
+        }
+        if digits > 0 { keys.append(value) }
+        return keys
     }
 
     /// Files for metadata such as how the vectors were made.

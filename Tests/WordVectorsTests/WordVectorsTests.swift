@@ -125,6 +125,17 @@ import Testing
 }
 
 @Suite struct SubwordVectorsTests {
+    /// The byte-level key reader gives what `UInt64(_:radix: 16)` over the split text gives.
+    @Test func hexKeysParseAsTheStandardLibraryDoes() {
+        var random = SeededRandom(seed: 3)
+        let keys = (0..<2_000).map { _ in random.next() >> (random.next() % 64) } + [0, UInt64.max, 0xABCDEF]
+        let text = keys.map { String($0, radix: 16) }.joined(separator: " ")
+        #expect(SubwordVectors.parseHexKeys(text) == text.split(separator: " ").compactMap { UInt64($0, radix: 16) })
+        #expect(SubwordVectors.parseHexKeys("FF  a0 ") == [255, 160])
+        #expect(SubwordVectors.parseHexKeys("1 2 zz 3") == [1, 2])  // a malformed key ends the list
+        #expect(SubwordVectors.parseHexKeys("11112222333344445") == [])  // 17 digits: not a UInt64
+    }
+
     func sample() -> SubwordVectors {
         let keys = SubwordUnits.keys(of: "서울".unicodeScalars)
         var random = SeededRandom(seed: 2)
