@@ -95,6 +95,11 @@ public struct Adam: Optimizer {
 
     public mutating func restore(state: [String: [Float]]) throws {
         guard let m = state["adam.m"], let v = state["adam.v"], let s = state["adam.step"]?.first else { return }
+        // Read from a file: a step count that is not a whole number in range, or moment buffers
+        // of different sizes, would trap later (Int(nan), an index past v's end).
+        guard m.count == v.count, s.isFinite, s >= 0, s <= 1e9, s == s.rounded() else {
+            throw NeuralError.checkpointMismatch(path: "", reason: "its optimizer state is inconsistent (adam.m \(m.count) values, adam.v \(v.count), step \(s))")
+        }
         self.m = m
         self.v = v
         self.step = Int(s)

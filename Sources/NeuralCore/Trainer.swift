@@ -126,15 +126,18 @@ public final class Trainer<Task: TrainingTask> {
         var step = 0
         if resume, FileManager.default.fileExists(atPath: lastPath) {
             let loaded = try Checkpoint.load(into: task.store, from: lastPath, config: task.configJSON)
-            try adam.restore(state: loaded.extra)
+            do { try adam.restore(state: loaded.extra) } catch NeuralError.checkpointMismatch(_, let reason) {
+                throw NeuralError.checkpointMismatch(path: lastPath, reason: reason)
+            }
             average?.restore(state: loaded.extra)
             let words = loaded.metadata["trainer.random"]?.split(separator: ",").compactMap { UInt64($0) } ?? []
             guard words.count == 4,
                   let epoch = loaded.metadata["trainer.epoch"].flatMap(Int.init),
                   let savedStep = loaded.metadata["trainer.step"].flatMap(Int.init),
                   let bestEpoch = loaded.metadata["trainer.best_epoch"].flatMap(Int.init),
-                  let bestMetric = loaded.metadata["trainer.best_metric"].flatMap(Double.init) else {
-                throw NeuralError.checkpointMismatch(path: lastPath, reason: "it has no trainer state to resume from")
+                  let bestMetric = loaded.metadata["trainer.best_metric"].flatMap(Double.init),
+                  (0...1_000_000).contains(epoch), (0...1_000_000_000).contains(savedStep), (0...epoch).contains(bestEpoch) else {
+                throw NeuralError.checkpointMismatch(path: lastPath, reason: "it has no trainer state to resume from, or the state is out of range")
             }
             random = SeededRandom(state: words)
             startEpoch = epoch + 1

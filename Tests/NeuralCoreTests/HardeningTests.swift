@@ -110,6 +110,36 @@ import Testing
         #expect(resumed.records.count == 2 && resumed.records.allSatisfy { $0.trainLoss.isFinite })
     }
 
+    /// A resumable checkpoint whose trainer or optimizer state is forged is refused, not trusted:
+    /// `Int(nan)` or epoch + 1 past Int.max would trap.
+    @Test func forgedTrainerStateIsRefusedOnResume() throws {
+        let train = ToyTaggingTask.examples(32, seed: 1), validation = ToyTaggingTask.examples(8, seed: 2)
+        for (key, value) in [("trainer.epoch", "9223372036854775807"), ("trainer.step", "-1"), ("trainer.best_epoch", "7")] {
+            let run = directory + "/forged-\(key)"
+            _ = try Trainer(task: ToyTaggingTask(seed: 1), config: TrainConfig(epochs: 1, batchSize: 16, seed: 1), directory: run)
+                .run(train: train, validation: validation)
+            try rewriteMetadata(run + "/last.safetensors") { $0[key] = value }
+            #expect(throws: NeuralError.self, "\(key)=\(value)") {
+                _ = try Trainer(task: ToyTaggingTask(seed: 1), config: TrainConfig(epochs: 2, batchSize: 16, seed: 1), directory: run)
+                    .run(train: train, validation: validation, resume: true)
+            }
+        }
+        var adam = Adam()
+        for step: Float in [.nan, 1e30, -1, 2.5] {
+            #expect(throws: NeuralError.self) { try adam.restore(state: ["adam.m": [0, 0], "adam.v": [0, 0], "adam.step": [step]]) }
+        }
+        #expect(throws: NeuralError.self) { try adam.restore(state: ["adam.m": [0, 0], "adam.v": [0], "adam.step": [1]]) }
+        try adam.restore(state: ["adam.m": [0, 0], "adam.v": [0, 0], "adam.step": [3]])
+    }
+
+    func rewriteMetadata(_ path: String, _ change: (inout [String: String]) -> Void) throws {
+        let file = try SafeTensorsFile(path: path)
+        var metadata = file.metadata
+        change(&metadata)
+        try SafeTensors.write(file.names.map { SafeTensors.Entry(name: $0, shape: file.tensors[$0]!.shape, values: file.values($0)!) },
+                              metadata: metadata, to: path)
+    }
+
     @Test func outputFoldersThatAreFilesAreRefused() throws {
         let file = directory + "/plain-file"
         try "x".write(toFile: file, atomically: true, encoding: .utf8)
