@@ -30,6 +30,20 @@ public enum TokenUnit: String, CaseIterable, Sendable {
 /// Cuts normalized text into tokens whose offsets point into the original text.
 public protocol Tokenizer: Sendable {
     func tokenize(_ text: NormalizedText) -> [Token]
+
+    /// Calls `body` with each token of `tokenize(text)`, in order: its text as scalars (valid
+    /// only during the call) and its offsets, without building a String or an array of tokens.
+    /// What streaming front ends use (`korqa tokenize` writes tens of millions of tokens).
+    func forEachToken(in text: NormalizedText, _ body: (_ scalars: UnsafeBufferPointer<Unicode.Scalar>, _ start: Int, _ end: Int) -> Void)
+}
+
+extension Tokenizer {
+    /// By way of `tokenize`; the syllable and jamo tokenizers stream instead.
+    public func forEachToken(in text: NormalizedText, _ body: (_ scalars: UnsafeBufferPointer<Unicode.Scalar>, _ start: Int, _ end: Int) -> Void) {
+        for token in tokenize(text) {
+            Array(token.text.unicodeScalars).withUnsafeBufferPointer { body($0, token.start, token.end) }
+        }
+    }
 }
 
 extension Tokenizer {
@@ -173,8 +187,52 @@ public struct SyllableTokenizer: Tokenizer {
     }
 }
 
+extension SyllableTokenizer {
+    public func forEachToken(in text: NormalizedText, _ body: (_ scalars: UnsafeBufferPointer<Unicode.Scalar>, _ start: Int, _ end: Int) -> Void) {
+        let table = ScalarTables.bmp
+        var slow: [GraphemeRange] = []
+        text.scalars.withUnsafeBufferPointer { scalars in
+            for word in eojeolRanges(text) {
+                if isGraphemeSimple(text, word, table) {
+                    for i in word.first...word.last { body(UnsafeBufferPointer(rebasing: scalars[i...i]), text.starts[i], text.ends[i]) }
+                } else {
+                    slow.removeAll(keepingCapacity: true)
+                    appendGraphemes(of: text, word, to: &slow)
+                    for g in slow {
+                        body(UnsafeBufferPointer(rebasing: scalars[g.first...g.last]), text.starts[g.first], text.ends[g.last])
+                    }
+                }
+            }
+        }
+    }
+}
+
 public struct JamoTokenizer: Tokenizer {
     public init() {}
+
+    public func forEachToken(in text: NormalizedText, _ body: (_ scalars: UnsafeBufferPointer<Unicode.Scalar>, _ start: Int, _ end: Int) -> Void) {
+        let graphemes = graphemeRanges(text)
+        withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: 1) { one in
+            text.scalars.withUnsafeBufferPointer { scalars in
+                let single = UnsafeBufferPointer(one)
+                for g in graphemes {
+                    let start = text.starts[g.first], end = text.ends[g.last]
+                    if g.first == g.last, let parts = Jamo.parts(of: scalars[g.first]) {
+                        one[0] = Unicode.Scalar(UInt32(0x1100 + parts.initial))!
+                        body(single, start, end)
+                        one[0] = Unicode.Scalar(UInt32(0x1161 + parts.medial))!
+                        body(single, start, end)
+                        if parts.final != 0 {
+                            one[0] = Unicode.Scalar(UInt32(0x11A7 + parts.final))!
+                            body(single, start, end)
+                        }
+                    } else {
+                        body(UnsafeBufferPointer(rebasing: scalars[g.first...g.last]), start, end)
+                    }
+                }
+            }
+        }
+    }
 
     public func tokenize(_ text: NormalizedText) -> [Token] {
         let graphemes = graphemeRanges(text)

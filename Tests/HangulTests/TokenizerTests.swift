@@ -41,6 +41,28 @@ import Testing
     /// [start, end) and normalizing gives the token. Where one original character normalizes to
     /// several tokens (㈜ -> ( 주 ), ㎏ -> k g), those tokens share or overlap its range; they
     /// are compared as a group: the union of their ranges gives their concatenation.
+    /// The streaming form gives exactly `tokenize`'s tokens (text, offsets, order), on text made
+    /// of the pieces that break naive pipelines.
+    @Test(arguments: TokenUnit.allCases)
+    func streamingGivesTheSameTokens(unit: TokenUnit) {
+        var generator = SeededGenerator(seed: 7)
+        let normalizer = Normalizer()
+        let tokenizer = makeTokenizer(unit)
+        var total = 0
+        for _ in 0..<2000 {
+            let text = normalizer.normalize(RandomText.string(using: &generator))
+            var streamed: [Token] = []
+            tokenizer.forEachToken(in: text) { scalars, start, end in
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars)
+                streamed.append(Token(text: String(view), start: start, end: end))
+            }
+            #expect(streamed == tokenizer.tokenize(text))
+            total += streamed.count
+        }
+        #expect(total > 2_000)  // thousands of tokens compared, for every unit
+    }
+
     @Test(arguments: TokenUnit.allCases)
     func slicingTheOriginalGivesTheToken(unit: TokenUnit) {
         var generator = SeededGenerator(seed: 42)

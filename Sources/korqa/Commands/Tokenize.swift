@@ -46,23 +46,27 @@ extension KorQA {
             defer { output.flush() }  // what was done before an error still reaches stdout
             guard maxLineMib >= 1 && maxLineMib <= 1 << 20 else { throw ValidationError("--max-line-mib must be in 1...1048576.") }
             try LineInput(arguments: text, maxLineBytes: maxLineMib << 20).forEachLine { _, scalars in
-                let tokens = tokenizer.tokenize(normalizer.normalize(scalars: scalars))
+                // Streamed: no String or Token per token (tens of millions per run).
+                let normalized = normalizer.normalize(scalars: scalars)
+                var first = true
                 if json {
                     output.write(byte: UInt8(ascii: "["))
-                    for (i, token) in tokens.enumerated() {
-                        output.write(i == 0 ? "{\"text\":" : ",{\"text\":")
-                        output.write(jsonString: token.text)
+                    tokenizer.forEachToken(in: normalized) { text, start, end in
+                        output.write(first ? "{\"text\":" : ",{\"text\":")
+                        output.write(jsonScalars: text)
                         output.write(",\"start\":")
-                        output.write(integer: token.start)
+                        output.write(integer: start)
                         output.write(",\"end\":")
-                        output.write(integer: token.end)
+                        output.write(integer: end)
                         output.write(byte: UInt8(ascii: "}"))
+                        first = false
                     }
                     output.write("]\n")
                 } else {
-                    for (i, token) in tokens.enumerated() {
-                        if i > 0 { output.write(byte: 0x20) }
-                        output.write(token.text)
+                    tokenizer.forEachToken(in: normalized) { text, _, _ in
+                        if !first { output.write(byte: 0x20) }
+                        output.write(scalars: text)
+                        first = false
                     }
                     output.write(byte: 0x0A)
                 }

@@ -50,6 +50,10 @@ struct Output {
     /// Scalars as UTF-8, without building a String first (a String per line cost the streaming
     /// commands 3x).
     mutating func write(scalars: [Unicode.Scalar]) {
+        scalars.withUnsafeBufferPointer { write(scalars: $0) }
+    }
+
+    mutating func write(scalars: UnsafeBufferPointer<Unicode.Scalar>) {
         for scalar in scalars {
             _ = reserve(4)
             let v = scalar.value
@@ -81,9 +85,22 @@ struct Output {
         used += digits
     }
 
-    /// `text` as a JSON string literal (the escaping of `JSON.quote`), straight into the buffer.
-    mutating func write(jsonString text: String) {
+    /// Scalars as a JSON string literal (the escaping of `JSON.quote`).
+    mutating func write(jsonScalars scalars: UnsafeBufferPointer<Unicode.Scalar>) {
         write(byte: UInt8(ascii: "\""))
+        var start = 0
+        for (i, scalar) in scalars.enumerated() where scalar.value < 0x20 || scalar == "\"" || scalar == "\\" {
+            write(scalars: UnsafeBufferPointer(rebasing: scalars[start..<i]))
+            write(jsonString: String(Character(scalar)), quoted: false)
+            start = i + 1
+        }
+        write(scalars: UnsafeBufferPointer(rebasing: scalars[start...]))
+        write(byte: UInt8(ascii: "\""))
+    }
+
+    /// `text` as a JSON string literal (the escaping of `JSON.quote`), straight into the buffer.
+    mutating func write(jsonString text: String, quoted: Bool = true) {
+        if quoted { write(byte: UInt8(ascii: "\"")) }
         var text = text
         text.withUTF8 { bytes in
             for byte in bytes {
@@ -101,7 +118,7 @@ struct Output {
                 }
             }
         }
-        write(byte: UInt8(ascii: "\""))
+        if quoted { write(byte: UInt8(ascii: "\"")) }
     }
 
     mutating func flush() {
