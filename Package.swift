@@ -60,7 +60,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HangulTests", dependencies: ["Hangul"]),
-        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "TestSupport"]),
         .testTarget(name: "FAQRetrievalTests", dependencies: ["FAQRetrieval"]),
         // Helpers shared by the test targets (not shipped in the product).
         .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),

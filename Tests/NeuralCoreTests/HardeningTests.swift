@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import NeuralCore
 
 /// Hostile or damaged files must give clear errors, never traps or unbounded allocations
@@ -118,7 +119,7 @@ import Testing
             let run = directory + "/forged-\(key)"
             _ = try Trainer(task: ToyTaggingTask(seed: 1), config: TrainConfig(epochs: 1, batchSize: 16, seed: 1), directory: run)
                 .run(train: train, validation: validation)
-            try rewriteMetadata(run + "/last.safetensors") { $0[key] = value }
+            try rewriteCheckpointMetadata(at: run + "/last.safetensors") { $0[key] = value }
             #expect(throws: NeuralError.self, "\(key)=\(value)") {
                 _ = try Trainer(task: ToyTaggingTask(seed: 1), config: TrainConfig(epochs: 2, batchSize: 16, seed: 1), directory: run)
                     .run(train: train, validation: validation, resume: true)
@@ -130,14 +131,6 @@ import Testing
         }
         #expect(throws: NeuralError.self) { try adam.restore(state: ["adam.m": [0, 0], "adam.v": [0], "adam.step": [1]]) }
         try adam.restore(state: ["adam.m": [0, 0], "adam.v": [0, 0], "adam.step": [3]])
-    }
-
-    func rewriteMetadata(_ path: String, _ change: (inout [String: String]) -> Void) throws {
-        let file = try SafeTensorsFile(path: path)
-        var metadata = file.metadata
-        change(&metadata)
-        try SafeTensors.write(file.names.map { SafeTensors.Entry(name: $0, shape: file.tensors[$0]!.shape, values: file.values($0)!) },
-                              metadata: metadata, to: path)
     }
 
     @Test func outputFoldersThatAreFilesAreRefused() throws {
