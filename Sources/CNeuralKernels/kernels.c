@@ -141,62 +141,6 @@ static void matvec_baseline(const float *restrict x, const float *restrict packe
     KORQA_MATVEC_PACKED_BLOCKS(1)
 }
 
-// Two independent products at once (a BiLSTM's forward and backward directions at the same
-// step of a single sequence, on one thread): y1 += x1 · w1 and y2 += x2 · w2, both packed as
-// korqa_matvec_pack lays them out. Each panel of width B is read in chunks of C columns, the two
-// directions' chunks side by side (C accumulators each), so that two streams of weights are in
-// flight: one product alone is bound by how fast a single stream arrives from L2. Every output
-// still sums over p in order: the same results as two korqa_matvec_packed calls.
-#define KORQA_MATVEC_PACKED2_BLOCKS(B, C)                                       \
-    for (; j + (B) <= n; j += (B)) {                                            \
-        for (int64_t c0 = 0; c0 < (B); c0 += (C)) {                             \
-            float acc1[(C)], acc2[(C)];                                         \
-            for (int t = 0; t < (C); t++) { acc1[t] = y1[j + c0 + t]; acc2[t] = y2[j + c0 + t]; } \
-            for (int64_t p = 0; p < k; p++) {                                   \
-                const float a = x1[p], b = x2[p];                               \
-                const float *r1 = panel1 + p * (B) + c0, *r2 = panel2 + p * (B) + c0; \
-                for (int t = 0; t < (C); t++) { acc1[t] += a * r1[t]; acc2[t] += b * r2[t]; } \
-            }                                                                   \
-            for (int t = 0; t < (C); t++) { y1[j + c0 + t] = acc1[t]; y2[j + c0 + t] = acc2[t]; } \
-        }                                                                       \
-        panel1 += k * (B); panel2 += k * (B);                                   \
-    }
-
-#define KORQA_MATVEC2_SIGNATURE \
-    (const float *restrict x1, const float *restrict packed1, float *restrict y1, \
-     const float *restrict x2, const float *restrict packed2, float *restrict y2, int64_t k, int64_t n)
-
-__attribute__((target("avx512f,avx512vl,fma")))
-static void matvec2_avx512 KORQA_MATVEC2_SIGNATURE {
-    int64_t j = 0;
-    const float *panel1 = packed1, *panel2 = packed2;
-    KORQA_MATVEC_PACKED2_BLOCKS(192, 96)
-    KORQA_MATVEC_PACKED2_BLOCKS(64, 32)
-    KORQA_MATVEC_PACKED2_BLOCKS(16, 16)
-    KORQA_MATVEC_PACKED2_BLOCKS(1, 1)
-}
-
-__attribute__((target("avx2,fma")))
-static void matvec2_avx2 KORQA_MATVEC2_SIGNATURE {
-    int64_t j = 0;
-    const float *panel1 = packed1, *panel2 = packed2;
-    KORQA_MATVEC_PACKED2_BLOCKS(96, 48)
-    KORQA_MATVEC_PACKED2_BLOCKS(32, 32)
-    KORQA_MATVEC_PACKED2_BLOCKS(8, 8)
-    KORQA_MATVEC_PACKED2_BLOCKS(1, 1)
-}
-
-static void matvec2_baseline KORQA_MATVEC2_SIGNATURE {
-    int64_t j = 0;
-    const float *panel1 = packed1, *panel2 = packed2;
-    KORQA_MATVEC_PACKED2_BLOCKS(48, 24)
-    KORQA_MATVEC_PACKED2_BLOCKS(4, 4)
-    KORQA_MATVEC_PACKED2_BLOCKS(1, 1)
-}
-
-typedef void (*matvec2_kernel)(const float *, const float *, float *, const float *, const float *, float *, int64_t, int64_t);
-static matvec2_kernel chosen_kernel2 = 0;
-
 typedef void (*matvec_kernel)(const float *, const float *, float *, int64_t, int64_t);
 
 static const int64_t widths_avx512[] = {192, 64, 16, 1, 0};
@@ -212,11 +156,11 @@ static void choose_matvec(void) {
     if (chosen_kernel) return;
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) {
-        chosen_widths = widths_avx512; chosen_kernel2 = matvec2_avx512; chosen_kernel = matvec_avx512;
+        chosen_widths = widths_avx512; chosen_kernel = matvec_avx512;
     } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        chosen_widths = widths_avx2; chosen_kernel2 = matvec2_avx2; chosen_kernel = matvec_avx2;
+        chosen_widths = widths_avx2; chosen_kernel = matvec_avx2;
     } else {
-        chosen_widths = widths_baseline; chosen_kernel2 = matvec2_baseline; chosen_kernel = matvec_baseline;
+        chosen_widths = widths_baseline; chosen_kernel = matvec_baseline;
     }
 }
 
@@ -230,12 +174,6 @@ void korqa_matvec_pack(const float *restrict w, float *restrict packed, int64_t 
             packed += k * B;
         }
     }
-}
-
-void korqa_matvec_packed2(const float *restrict x1, const float *restrict packed1, float *restrict y1,
-                          const float *restrict x2, const float *restrict packed2, float *restrict y2, int64_t k, int64_t n) {
-    choose_matvec();
-    chosen_kernel2(x1, packed1, y1, x2, packed2, y2, k, n);
 }
 
 void korqa_matvec_packed(const float *restrict x, const float *restrict packed, float *restrict y, int64_t k, int64_t n) {

@@ -1,5 +1,3 @@
-import CNeuralKernels
-
 /// Inference through BiLSTMs with nothing kept for backward, and with the weights laid out once
 /// for it: both directions' W_ih stacked so one GEMM projects the input for both, and W_hh
 /// pre-transposed (`LSTM.transposedHiddenWeight`) instead of re-transposed at every call.
@@ -76,47 +74,11 @@ extension BiLSTM {
                         lstm.recurWithoutCache(gates: &g, mask: mask, recurrentWeight: recurrent, output: output, outputStride: 2 * H)
                     }
                 }
-                if B == 1 && Parallelism.threads == 1 {
-                    stepBothDirections(projected: projected, steps: T, weights: weights, output: out)
-                } else {
-                    Parallelism.both({ run(forwardLSTM, offset: 0, recurrent: weights.forwardRecurrent, output: out) },
-                                     { run(backwardLSTM, offset: 4 * H, recurrent: weights.backwardRecurrent, output: out + H) })
-                }
+                Parallelism.both({ run(forwardLSTM, offset: 0, recurrent: weights.forwardRecurrent, output: out) },
+                                 { run(backwardLSTM, offset: 4 * H, recurrent: weights.backwardRecurrent, output: out + H) })
             }
         }
         return output
-    }
-}
-
-extension BiLSTM {
-    /// One sequence on one thread: the forward direction's step k and the backward direction's
-    /// step k (time T-1-k) together, their recurrent products in one pass over both W_hhᵀ
-    /// (`korqa_matvec_packed2`, two weight streams from L2 at once). The same arithmetic as
-    /// running the directions one after the other, so the same outputs.
-    /// projected [T, 8H] (gates overwritten), output [T, 2H].
-    func stepBothDirections(projected: UnsafeMutablePointer<Float>, steps T: Int, weights: InferenceWeights,
-                            output: UnsafeMutablePointer<Float>) {
-        let H = hiddenSize, H4 = 4 * H, H8 = 8 * H
-        var state = [Float](repeating: 0, count: 8 * H)  // h₀ h₁ c₀ c₁ of the forward direction, then of the backward
-        var tanhCells = uninitializedFloats(H)
-        state.withUnsafeMutableBufferPointer { sp in
-        tanhCells.withUnsafeMutableBufferPointer { tp in
-        weights.forwardRecurrent.withUnsafeBufferPointer { wf in
-        weights.backwardRecurrent.withUnsafeBufferPointer { wb in
-            let s = sp.baseAddress!, tanhC = tp.baseAddress!
-            let packedForward = wf.baseAddress! + H * H4, packedBackward = wb.baseAddress! + H * H4  // see transposedHiddenWeight
-            for k in 0..<T {
-                let now = k & 1, next = (k + 1) & 1, tb = T - 1 - k
-                let hf = s + now * H, hfNext = s + next * H, cf = s + (2 + now) * H, cfNext = s + (2 + next) * H
-                let hb = s + (4 + now) * H, hbNext = s + (4 + next) * H, cb = s + (6 + now) * H, cbNext = s + (6 + next) * H
-                let gf = projected + k * H8, gb = projected + tb * H8 + H4
-                korqa_matvec_packed2(hf, packedForward, gf, hb, packedBackward, gb, Int64(H), Int64(H4))
-                korqa_lstm_cell_forward(gf, cf, cfNext, tanhC, hfNext, Int64(H))
-                (output + k * 2 * H).update(from: hfNext, count: H)
-                korqa_lstm_cell_forward(gb, cb, cbNext, tanhC, hbNext, Int64(H))
-                (output + tb * 2 * H + H).update(from: hbNext, count: H)
-            }
-        }}}}
     }
 }
 

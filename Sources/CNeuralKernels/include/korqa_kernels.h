@@ -33,10 +33,6 @@ void korqa_lstm_cell_backward(const float *gates, const float *cPrev, const floa
 /// Measured (AMD EPYC, AVX2): batch-1 BiLSTM inference 2.4x PyTorch's tokens/s.
 void korqa_matvec_pack(const float *w, float *packed, int64_t k, int64_t n);
 void korqa_matvec_packed(const float *x, const float *packed, float *y, int64_t k, int64_t n);
-/// Two such products in one pass (a BiLSTM's two directions on one thread): the same results as
-/// two korqa_matvec_packed calls, with two weight streams in flight.
-void korqa_matvec_packed2(const float *x1, const float *packed1, float *y1,
-                          const float *x2, const float *packed2, float *y2, int64_t k, int64_t n);
 
 /// out[d] += scale * table[rows[r] * dim + d] for each r in order, d < dim: a word vector as the
 /// mean of its unit rows. Multiply and add stay separate (no FMA), so the sums round exactly as
