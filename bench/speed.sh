@@ -3,8 +3,9 @@
 #   1. the BiLSTM core against PyTorch (train, batch-1 and batch-32 inference; 1 and 2 threads);
 #   2. the reader's answer latency against a PyTorch peer of the same reader (500-syllable
 #      contexts, batch 1, one thread);
-#   3. the CLI end to end (stdin -> stdout) against the library (`korqa bench text`) and against
-#      a plain Python NFKC + jamo loop with offsets (bench/text_peer.py), one core;
+#   3. the CLI end to end (stdin -> stdout, process start included, on 100 MB: the 10 MB the
+#      library is timed on, ten times) against the library (`korqa bench text`) and against a
+#      plain Python NFKC + jamo loop with offsets (bench/text_peer.py), one core;
 #   4. cold starts: a fresh `korqa ask` at 12k FAQ entries, `korqa chat`'s first answer, a fresh
 #      `korqa read`.
 # Usage: bench/speed.sh [SECONDS_PER_MEASUREMENT]   (writes bench/out/speed.md)
@@ -69,10 +70,11 @@ for name in sorted(n for n in os.listdir(path) if not n.startswith('.')):
         if total >= limit: sys.exit()
 PY
 taskset -c 0 python3 bench/text_peer.py bench/out/speed-text.txt 10 3 > bench/out/speed-text-python.jsonl
-cli() {  # median MB/s of 3 runs of `korqa ARGS < text > /dev/null`
+for _ in 1 2 3 4 5 6 7 8 9 10; do cat bench/out/speed-text.txt; done > bench/out/speed-text-100.txt
+cli() {  # median MB/s of 3 runs of `korqa ARGS < 100 MB > /dev/null`
   for _ in 1 2 3; do
-    start=$(date +%s.%N); taskset -c 0 $K "$@" < bench/out/speed-text.txt > /dev/null; end=$(date +%s.%N)
-    python3 -c "import os; print(os.path.getsize('bench/out/speed-text.txt') / 1e6 / ($end - $start))"
+    start=$(date +%s.%N); taskset -c 0 $K "$@" < bench/out/speed-text-100.txt > /dev/null; end=$(date +%s.%N)
+    python3 -c "import os; print(os.path.getsize('bench/out/speed-text-100.txt') / 1e6 / ($end - $start))"
   done | sort -n | sed -n 2p
 }
 {
@@ -87,8 +89,8 @@ library = {r['task']: r['mb_per_s'] for r in map(json.loads, open(sys.argv[1]))}
 cli = dict((l.split()[0], float(l.split()[1])) for l in open(sys.argv[2]))
 python = {r['task']: r['mb_per_s'] for r in map(json.loads, open(sys.argv[3]))}
 for task, command in [("normalize", "korqa normalize"), ("normalize+syllable", "korqa tokenize"), ("normalize+jamo", "korqa tokenize --unit jamo")]:
-    print(f"| `{command}` stdin→stdout, MB/s | {cli[task]:.1f} | {library[task]:.1f} (library) | {library[task] / cli[task]:.2f}x slower | within 1.3x |")
-print(f"| `korqa tokenize --unit jamo --json`, MB/s | {cli['normalize+jamo+json']:.1f} | {library['normalize+jamo']:.1f} (library) | {library['normalize+jamo'] / cli['normalize+jamo+json']:.2f}x slower | |")
+    print(f"| `{command}` stdin→stdout (100 MB), MB/s | {cli[task]:.1f} | {library[task]:.1f} (library) | {library[task] / cli[task]:.2f}x slower | within 1.3x |")
+print(f"| `korqa tokenize --unit jamo --json` (100 MB), MB/s | {cli['normalize+jamo+json']:.1f} | {library['normalize+jamo']:.1f} (library) | {library['normalize+jamo'] / cli['normalize+jamo+json']:.2f}x slower | |")
 print(f"| `korqa tokenize --unit jamo` against a Python NFKC + jamo loop, MB/s | {cli['normalize+jamo']:.1f} | {python['normalize+jamo']:.2f} (Python) | {cli['normalize+jamo'] / python['normalize+jamo']:.1f}x | ≥ 30x |")
 PY
 
@@ -111,4 +113,5 @@ echo "| cold start: \`korqa chat\` to its first answer, ms | $chat | | | |"
 echo "| cold start: \`korqa read\` (reader load + answer), ms | $read | | | |"
 echo "| process start alone (\`korqa --version\`), ms | $version | | | |"
 } >> "$out"
+rm -f bench/out/speed-text-100.txt
 cat "$out"

@@ -33,7 +33,7 @@ struct DatabaseOptions: ParsableArguments {
         }
         if !quiet { Diagnostics.note("building the FAQ index \(store.path) from \(files.count) bundled file(s)…") }
         let parsed = try files.map { try FAQFile.read(path: $0) }
-        try store.importFiles(parsed)
+        _ = try store.importFiles(parsed)
         if !quiet { Diagnostics.note("indexed \(try store.count()) FAQ entries") }
     }
 }
