@@ -191,8 +191,12 @@ extension FAQStore {
         let store = try FAQStore(path: ":memory:")
         var rows = sampleRows
         for i in 0..<200 { rows.append(FAQRow(question: "주문 \(i)번 배송 상태를 알려주세요 \(i % 7)", answer: "답 \(i)")) }
+        // Terms past the 24 bytes a key holds inline, and ones that differ only after byte 16.
+        rows.append(FAQRow(question: "supercalifragilisticexpialidocious internationalization 설정", answer: "긴 단어"))
+        rows.append(FAQRow(question: "internationalizations internationalization", answer: "비슷한 단어"))
         try store.importRows(rows, source: "/x.csv")
-        for query in ["배송 상태", "비밀번호 찾기", "주문 17번", "회원 탈퇴", "서울에서 날씨", "KorQA 설치", "환불"] {
+        for query in ["배송 상태", "비밀번호 찾기", "주문 17번", "회원 탈퇴", "서울에서 날씨", "KorQA 설치", "환불",
+                      "supercalifragilisticexpialidocious", "internationalization 설정", "internationalizations"] {
             let ours = try store.search(query, limit: 10)
             let reference = try store.searchWithFTS5(query, limit: 10)
             #expect(ours.map(\.id) == reference.map(\.id), "\(query)")
