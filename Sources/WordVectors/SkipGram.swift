@@ -99,8 +99,7 @@ public enum SkipGram {
         let unitKeys = unitCounts.filter { $0.value >= options.minUnitCount }
             .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .prefix(options.maxUnits).map(\.key)
-        var rowOfKey: [UInt64: Int32] = [:]
-        for (i, key) in unitKeys.enumerated() { rowOfKey[key] = Int32(i) }
+        let rowOfKey = KeyRowTable(keys: unitKeys)
         var unitStarts = [0], unitRows: [Int32] = []
         for scalars in corpus.wordScalars {
             unitRows += SubwordUnits.keys(of: scalars).compactMap { rowOfKey[$0] }

@@ -22,7 +22,7 @@ public final class SubwordVectors: @unchecked Sendable {
     public let vectors: [Float]
     /// [keys.count]: each row's step, its largest magnitude / 127.
     let rowScales: [Float]
-    let rowOfKey: [UInt64: Int32]
+    let rowOfKey: KeyRowTable
 
     /// `vectors` are narrowed to what the file stores — one byte a value, scaled per row (128-d
     /// vectors for 100,000 units: 13 MB instead of 51 MB in F32) — so a reader answers the same
@@ -35,10 +35,7 @@ public final class SubwordVectors: @unchecked Sendable {
 
     private init(dimension: Int, keys: [UInt64], quantized vectors: [Float], rowScales: [Float]) {
         self.dimension = dimension; self.keys = keys; self.vectors = vectors; self.rowScales = rowScales
-        var rows: [UInt64: Int32] = [:]
-        rows.reserveCapacity(keys.count)
-        for (i, key) in keys.enumerated() { rows[key] = Int32(i) }
-        rowOfKey = rows
+        rowOfKey = KeyRowTable(keys: keys)
     }
 
     /// Per-row int8 quantization. The values pass through F16 first, so vectors saved in F16 by
