@@ -125,6 +125,20 @@ import Testing
 }
 
 @Suite struct SubwordVectorsTests {
+    /// The open-addressing key table answers as a Dictionary filled the same way would: every
+    /// key its (last) row, any other key nil, collisions and repeated keys included.
+    @Test func keyRowTableAnswersAsADictionary() {
+        var random = SeededRandom(seed: 11)
+        var keys = (0..<5_000).map { _ in random.next() % 20_000 }  // many repeats
+        keys += [0, UInt64.max, 1 << 63]
+        let table = KeyRowTable(keys: keys)
+        var reference: [UInt64: Int32] = [:]
+        for (row, key) in keys.enumerated() { reference[key] = Int32(row) }
+        for key in UInt64(0)..<20_000 { #expect(table[key] == reference[key]) }
+        for key in [UInt64.max, 1 << 63, UInt64.max - 1] { #expect(table[key] == reference[key]) }
+        #expect(KeyRowTable(keys: [])[42] == nil)
+    }
+
     /// The byte-level key reader gives what `UInt64(_:radix: 16)` over the split text gives.
     @Test func hexKeysParseAsTheStandardLibraryDoes() {
         var random = SeededRandom(seed: 3)
