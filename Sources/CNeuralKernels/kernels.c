@@ -113,33 +113,23 @@ KORQA_MULTIVERSION void korqa_lstm_cell_backward(const float *restrict gates, co
         panel += k * (B);                                                       \
     }
 
-__attribute__((target("avx512f,avx512vl,fma")))
-static void matvec_avx512(const float *restrict x, const float *restrict packed, float *restrict y, int64_t k, int64_t n) {
-    int64_t j = 0;
-    const float *panel = packed;
-    KORQA_MATVEC_PACKED_BLOCKS(192)
-    KORQA_MATVEC_PACKED_BLOCKS(64)
-    KORQA_MATVEC_PACKED_BLOCKS(16)
-    KORQA_MATVEC_PACKED_BLOCKS(1)
-}
+// One kernel: blocks of W1, then W2, then W3 columns, then single columns. The widths must be
+// the ones korqa_matvec_pack lays the panels out with (the tables below); a width repeated
+// after itself finds no columns left and does nothing.
+#define KORQA_MATVEC_KERNEL(NAME, W1, W2, W3)                                                    \
+    static void NAME(const float *restrict x, const float *restrict packed, float *restrict y,  \
+                     int64_t k, int64_t n) {                                                     \
+        int64_t j = 0;                                                                           \
+        const float *panel = packed;                                                             \
+        KORQA_MATVEC_PACKED_BLOCKS(W1)                                                           \
+        KORQA_MATVEC_PACKED_BLOCKS(W2)                                                           \
+        KORQA_MATVEC_PACKED_BLOCKS(W3)                                                           \
+        KORQA_MATVEC_PACKED_BLOCKS(1)                                                            \
+    }
 
-__attribute__((target("avx2,fma")))
-static void matvec_avx2(const float *restrict x, const float *restrict packed, float *restrict y, int64_t k, int64_t n) {
-    int64_t j = 0;
-    const float *panel = packed;
-    KORQA_MATVEC_PACKED_BLOCKS(96)
-    KORQA_MATVEC_PACKED_BLOCKS(32)
-    KORQA_MATVEC_PACKED_BLOCKS(8)
-    KORQA_MATVEC_PACKED_BLOCKS(1)
-}
-
-static void matvec_baseline(const float *restrict x, const float *restrict packed, float *restrict y, int64_t k, int64_t n) {
-    int64_t j = 0;
-    const float *panel = packed;
-    KORQA_MATVEC_PACKED_BLOCKS(48)
-    KORQA_MATVEC_PACKED_BLOCKS(4)
-    KORQA_MATVEC_PACKED_BLOCKS(1)
-}
+__attribute__((target("avx512f,avx512vl,fma"))) KORQA_MATVEC_KERNEL(matvec_avx512, 192, 64, 16)
+__attribute__((target("avx2,fma"))) KORQA_MATVEC_KERNEL(matvec_avx2, 96, 32, 8)
+KORQA_MATVEC_KERNEL(matvec_baseline, 48, 4, 4)
 
 typedef void (*matvec_kernel)(const float *, const float *, float *, int64_t, int64_t);
 
