@@ -33,8 +33,9 @@ let scratch: String = {
 let tokenizers: [any Tokenizer] = TokenUnit.allCases.map(makeTokenizer)
 let normalizers = [Normalizer(), Normalizer(options: .init(squashRepeats: 2, composeJamo: true))]
 
-/// Normalizer and tokenizers: every offset lies in the original text, tokens are in order, and
-/// each normalized scalar maps back to a non-empty original range.
+/// Normalizer and tokenizers: every offset lies in the original text, tokens are in order, each
+/// normalized scalar maps back to a non-empty original range, and streaming (`forEachToken`)
+/// gives exactly `tokenize`'s tokens.
 func fuzzText(_ bytes: UnsafeRawBufferPointer) {
     var scalars: [Unicode.Scalar] = []
     _ = UTF8Decoding.decode(bytes.bindMemory(to: UInt8.self), into: &scalars)
@@ -47,7 +48,15 @@ func fuzzText(_ bytes: UnsafeRawBufferPointer) {
         }
         for tokenizer in tokenizers {
             var previousStart = 0
-            for token in tokenizer.tokenize(normalized) {
+            let tokens = tokenizer.tokenize(normalized)
+            var streamed = 0
+            tokenizer.forEachToken(in: normalized) { text, start, end in
+                precondition(streamed < tokens.count && start == tokens[streamed].start && end == tokens[streamed].end
+                             && text.elementsEqual(tokens[streamed].text.unicodeScalars), "streamed token \(streamed) differs")
+                streamed += 1
+            }
+            precondition(streamed == tokens.count, "streamed \(streamed) tokens, tokenize gave \(tokens.count)")
+            for token in tokens {
                 precondition(0 <= token.start && token.start < token.end && token.end <= scalars.count, "token \(token) outside the text")
                 precondition(token.start >= previousStart, "token \(token) out of order")
                 precondition(!token.text.isEmpty, "empty token at \(token.start)")
