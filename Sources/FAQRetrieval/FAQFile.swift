@@ -79,7 +79,8 @@ public struct FAQFile: Sendable {
     static func detectFormat(path: String, text: String) throws -> Format {
         switch (path as NSString).pathExtension.lowercased() {
         case "csv": return .csv
-        case "tsv", "tab", "txt" where text.prefix(while: { $0 != "\n" }).contains("\t"): return .tsv
+        case "tsv", "tab": return .tsv
+        case "txt" where text.prefix(while: { $0 != "\n" }).contains("\t"): return .tsv
         case "json": return .json
         case "jsonl", "ndjson": return .jsonLines
         default:

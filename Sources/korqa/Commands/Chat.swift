@@ -56,7 +56,7 @@ extension KorQA {
                 guard session.engine.passage != nil else { throw ExitCode.failure }
             }
             if !interactive {
-                var output = Output()
+                let output = Output()
                 try LineInput(arguments: []).forEachLine { _, scalars in
                     switch session.handle(String(String.UnicodeScalarView(scalars))) {
                     case .say(let text): output.writeLine(text); output.writeLine("")

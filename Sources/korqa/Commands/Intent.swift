@@ -26,7 +26,7 @@ extension KorQA {
         func run() throws {
             Parallelism.configure(threads: threads)
             let classifier = try model.load()
-            var output = Output()
+            let output = Output()
             var pending: [String] = []
             func flush() {
                 for (t, p) in zip(pending, classifier.classify(pending)) {

@@ -31,7 +31,7 @@ extension KorQA {
 
         func run() throws {
             let normalizer = normalization.normalizer
-            var output = Output()
+            let output = Output()
             defer { output.flush() }  // what was done before an error still reaches stdout
             guard maxLineMib >= 1 && maxLineMib <= 1 << 20 else { throw ValidationError("--max-line-mib must be in 1...1048576.") }
             try LineInput(arguments: text, maxLineBytes: maxLineMib << 20).forEachLine { _, scalars in

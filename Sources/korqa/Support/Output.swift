@@ -9,39 +9,44 @@ import Darwin
 /// The buffer is raw memory with a cursor, not an Array: streaming commands append ~10 million
 /// small pieces per second, and an Array's uniqueness and capacity checks on every append cost
 /// more than the copying (measured on `korqa tokenize --unit jamo`).
-struct Output {
+final class Output {
     private static let capacity = 1 << 16
     private let storage: UnsafeMutablePointer<UInt8>
     private var used = 0
 
     init() { storage = .allocate(capacity: Self.capacity) }
 
+    deinit {
+        flush()
+        storage.deallocate()
+    }
+
     /// Room for `count` more bytes, flushing first when needed; false when `count` can never fit.
     @inline(__always)
-    private mutating func reserve(_ count: Int) -> Bool {
+    private func reserve(_ count: Int) -> Bool {
         if used + count > Self.capacity { flush() }
         return count <= Self.capacity
     }
 
-    mutating func write(_ text: String) {
+    func write(_ text: String) {
         var text = text
         text.withUTF8 { write(bytes: $0) }
     }
 
-    mutating func write(bytes: UnsafeBufferPointer<UInt8>) {
+    func write(bytes: UnsafeBufferPointer<UInt8>) {
         guard reserve(bytes.count) else { flush(); Self.writeAll(bytes.baseAddress!, bytes.count); return }
         (storage + used).update(from: bytes.baseAddress!, count: bytes.count)
         used += bytes.count
     }
 
-    mutating func writeLine(_ text: String) {
+    func writeLine(_ text: String) {
         write(text)
         write(byte: 0x0A)
     }
 
     /// One byte.
     @inline(__always)
-    mutating func write(byte: UInt8) {
+    func write(byte: UInt8) {
         _ = reserve(1)
         storage[used] = byte
         used += 1
@@ -49,11 +54,11 @@ struct Output {
 
     /// Scalars as UTF-8, without building a String first (a String per line cost the streaming
     /// commands 3x).
-    mutating func write(scalars: [Unicode.Scalar]) {
+    func write(scalars: [Unicode.Scalar]) {
         scalars.withUnsafeBufferPointer { write(scalars: $0) }
     }
 
-    mutating func write(scalars: UnsafeBufferPointer<Unicode.Scalar>) {
+    func write(scalars: UnsafeBufferPointer<Unicode.Scalar>) {
         for scalar in scalars {
             _ = reserve(4)
             let v = scalar.value
@@ -73,7 +78,7 @@ struct Output {
     }
 
     /// An integer in decimal.
-    mutating func write(integer: Int) {
+    func write(integer: Int) {
         guard integer >= 0 else { write(String(integer)); return }
         _ = reserve(20)
         var n = integer, digits = 0
@@ -86,7 +91,7 @@ struct Output {
     }
 
     /// Scalars as a JSON string literal (the escaping of `JSON.quote`).
-    mutating func write(jsonScalars scalars: UnsafeBufferPointer<Unicode.Scalar>) {
+    func write(jsonScalars scalars: UnsafeBufferPointer<Unicode.Scalar>) {
         write(byte: UInt8(ascii: "\""))
         var start = 0
         for (i, scalar) in scalars.enumerated() where scalar.value < 0x20 || scalar == "\"" || scalar == "\\" {
@@ -99,7 +104,7 @@ struct Output {
     }
 
     /// `text` as a JSON string literal (the escaping of `JSON.quote`), straight into the buffer.
-    mutating func write(jsonString text: String, quoted: Bool = true) {
+    func write(jsonString text: String, quoted: Bool = true) {
         if quoted { write(byte: UInt8(ascii: "\"")) }
         var text = text
         text.withUTF8 { bytes in
@@ -121,7 +126,7 @@ struct Output {
         if quoted { write(byte: UInt8(ascii: "\"")) }
     }
 
-    mutating func flush() {
+    func flush() {
         guard used > 0 else { return }
         Self.writeAll(storage, used)
         used = 0
