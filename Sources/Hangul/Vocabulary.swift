@@ -132,6 +132,8 @@ public struct Vocabulary: Equatable, Sendable {
     }
 
     public static func load(from path: String) throws -> Vocabulary {
+        // A model folder is untrusted: a pipe named vocab.txt would block the read forever.
+        if let problem = InputFile.problem(path) { throw HangulError.vocabularyIO(path: path, reason: problem) }
         guard let file = fopen(path, "rb") else {
             throw HangulError.vocabularyIO(path: path, reason: String(cString: strerror(errno)))
         }

@@ -95,5 +95,10 @@ import TestSupport
         #expect(mkfifo(fifo, 0o600) == 0)
         #expect(throws: MRCError.cannotRead(path: fifo, reason: "it is a pipe (FIFO), not a regular file")) { try MRCFile.data(fifo) }
         #expect(throws: MRCError.cannotRead(path: directory + "/missing", reason: "no such file")) { try MRCFile.data(directory + "/missing") }
+        // A model folder whose vocab.txt is a pipe is refused, not read forever.
+        let model = try savedReader()
+        try FileManager.default.removeItem(atPath: model + "/vocab.txt")
+        #expect(mkfifo(model + "/vocab.txt", 0o600) == 0)
+        #expect(loadError(model).contains("pipe (FIFO)"), "\(loadError(model))")
     }
 }

@@ -385,10 +385,7 @@ extension KorQA {
             let split = datasets[0], extra = datasets.dropFirst().flatMap(\.items)
             let assignment: [Int]
             if let foldFile {
-                guard let text = try? String(contentsOfFile: foldFile, encoding: .utf8) else {
-                    throw MRCError.cannotRead(path: foldFile, reason: "no such file")
-                }
-                assignment = try ArticleFolds.parse(text)
+                assignment = try ArticleFolds.parse(MRCFile.text(foldFile))
                 guard assignment.count == split.articles.count else {
                     throw MRCError.malformed(path: foldFile, element: "", reason: "it assigns \(assignment.count) articles, \(train[0]) has \(split.articles.count)")
                 }
