@@ -5,7 +5,7 @@ SYSTEM_PACKAGES := libicu-dev libsqlite3-dev libopenblas-dev libreadline-dev pkg
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps build release test chat bench-text bench-lstm bench-faq bench-reader word-vectors cv-reader reader cv-distilled reader-distilled eval-faq clean fuzz fuzz-build
+.PHONY: deps build release test chat bench-text bench-lstm bench-faq bench-reader bench-speed word-vectors cv-reader reader cv-distilled reader-distilled eval-faq clean fuzz fuzz-build
 
 # Installs only what is missing, so a machine that has everything makes no apt call at all.
 deps:
@@ -40,6 +40,10 @@ bench-lstm: release
 # FAQ retrieval accuracy and latency, KorQA beside rank_bm25 and scikit-learn TF-IDF.
 bench-faq: release
 	bash bench/faq.sh
+
+# Issue #26's speed table in one run (BiLSTM, reader, CLI, cold starts; each beside its peer).
+bench-speed: release
+	bash bench/speed.sh
 
 # Reader latency (500-syllable contexts, one core) and answers/s.
 bench-reader: release
