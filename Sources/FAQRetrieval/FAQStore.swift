@@ -186,12 +186,10 @@ public final class FAQStore: @unchecked Sendable {
             try writer.write { db in
                 var removedElsewhere = 0
                 if replaceAll {
-                    let kept = Set(sources.map(\.source))
-                    for (id, source) in try Row.fetchAll(db, sql: "SELECT id, source FROM entry").map({ ($0[0] as Int64, $0[1] as String) })
-                    where !kept.contains(source) {
-                        try db.execute(sql: "DELETE FROM entry WHERE id = ?", arguments: [id])
-                        try db.execute(sql: "DELETE FROM entry_search WHERE rowid = ?", arguments: [id])
-                        removedElsewhere += 1
+                    // Every other source is mirrored as empty: the same removal, counted the same way.
+                    let given = Set(sources.map(\.source))
+                    for other in try String.fetchAll(db, sql: "SELECT DISTINCT source FROM entry") where !given.contains(other) {
+                        removedElsewhere += try Self.mirror([], source: other, in: db, now: now) {}.removed
                     }
                 }
                 let summaries = try sources.map { source, rows, keepVanished in

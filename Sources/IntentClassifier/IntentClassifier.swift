@@ -114,11 +114,11 @@ public final class IntentClassifier: @unchecked Sendable {
         do { vocabulary = try Vocabulary.load(from: directory + "/" + vocabularyFile) } catch {
             throw IntentError.badModel(path: directory, reason: "\(error)")
         }
-        let configText = try Checkpoint.config(at: modelPath)
+        let (configText, parameterValueCount) = try Checkpoint.header(at: modelPath)
         guard let config = try? JSONDecoder().decode(IntentModelConfig.self, from: Data(configText.utf8)) else {
             throw IntentError.badModel(path: directory, reason: "its config is not an intent model's: \(configText)")
         }
-        try config.check(fileHolds: SafeTensorsFile(path: modelPath).parameterValueCount).verify(path: modelPath)
+        try config.check(fileHolds: parameterValueCount).verify(path: modelPath)
         guard config.vocabularySize == vocabulary.count else {
             throw IntentError.badModel(path: directory, reason: "vocab.txt has \(vocabulary.count) entries, the model expects \(config.vocabularySize)")
         }

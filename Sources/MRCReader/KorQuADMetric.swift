@@ -92,14 +92,10 @@ public enum KorQuADMetric {
     /// with a malformed one is said: the JSON parser's own message (with its position), or the
     /// id whose prediction is not a string.
     public static func readPredictions(_ path: String) throws -> [String: String] {
-        let data = try MRCFile.data(path)
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-            throw MRCError.malformed(path: path, element: "", reason: "not valid JSON (\(reason)); predictions are one JSON object {\"question id\": \"answer text\"}")
-        }
+        let expected = "predictions are one JSON object {\"question id\": \"answer text\"}"
+        let object = try MRCFile.json(MRCFile.data(path), path: path, expected: expected)
         guard let dict = object as? [String: Any] else {
-            throw MRCError.malformed(path: path, element: "", reason: "the top level is \(object is [Any] ? "an array" : "not an object"); predictions are one JSON object {\"question id\": \"answer text\"}")
+            throw MRCError.malformed(path: path, element: "", reason: "the top level is \(object is [Any] ? "an array" : "not an object"); \(expected)")
         }
         var answers: [String: String] = [:]
         for (id, value) in dict {

@@ -33,6 +33,15 @@ public enum MRCFile {
         try InputFile.contents(path) { MRCError.cannotRead(path: path, reason: $0) }
     }
 
+    /// `data` parsed as JSON; otherwise `MRCError.malformed` with the parser's own message (it
+    /// says where), and `expected` (what the file should hold) after it when given.
+    public static func json(_ data: Data, path: String, expected: String? = nil) throws -> Any {
+        do { return try JSONSerialization.jsonObject(with: data) } catch {
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            throw MRCError.malformed(path: path, element: "", reason: "not valid JSON (\(reason))" + (expected.map { "; \($0)" } ?? ""))
+        }
+    }
+
     /// The file as UTF-8 text; anything else is refused rather than guessed at.
     public static func text(_ path: String) throws -> String {
         guard let text = String(data: try data(path), encoding: .utf8) else { throw MRCError.cannotRead(path: path, reason: "not UTF-8 text") }

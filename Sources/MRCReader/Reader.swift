@@ -20,12 +20,12 @@ public struct ReaderSettings: Codable, Equatable, Sendable {
 
     /// Window and answer lengths must be positive, and windows must overlap or touch (stride ≤
     /// length), or a context could not be read at all.
-    public var problems: [String] {
-        var problems: [String] = []
-        if !(1...1_000_000).contains(windowLength) { problems.append("windowLength is \(windowLength), it must be in 1...1000000") }
-        if !(1...max(1, windowLength)).contains(windowStride) { problems.append("windowStride is \(windowStride), it must be in 1...windowLength (\(windowLength))") }
-        if !(1...1_000_000).contains(maxAnswerLength) { problems.append("maxAnswerLength is \(maxAnswerLength), it must be in 1...1000000") }
-        return problems
+    public func check() -> ConfigCheck {
+        var check = ConfigCheck()
+        check.size("windowLength", windowLength, in: 1...1_000_000)
+        check.size("windowStride", windowStride, in: 1...max(1, windowLength))
+        check.size("maxAnswerLength", maxAnswerLength, in: 1...1_000_000)
+        return check
     }
 }
 
@@ -198,11 +198,11 @@ public final class Reader: @unchecked Sendable {
         do { vocabulary = try Vocabulary.load(from: directory + "/" + vocabularyFile) } catch {
             throw MRCError.badModel(path: directory, reason: "\(error)")
         }
-        let configText = try Checkpoint.config(at: modelPath)
+        let (configText, parameterValueCount) = try Checkpoint.header(at: modelPath)
         guard let config = try? JSONDecoder().decode(ReaderConfig.self, from: Data(configText.utf8)) else {
             throw MRCError.badModel(path: directory, reason: "its config is not a reader's: \(configText)")
         }
-        try config.check(fileHolds: SafeTensorsFile(path: modelPath).parameterValueCount).verify(path: modelPath)
+        try config.check(fileHolds: parameterValueCount).verify(path: modelPath)
         guard config.vocabularySize == vocabulary.count else {
             throw MRCError.badModel(path: directory, reason: "vocab.txt has \(vocabulary.count) entries, the model expects \(config.vocabularySize)")
         }
@@ -225,9 +225,7 @@ public final class Reader: @unchecked Sendable {
             }
             settings = decoded
         }
-        if !settings.problems.isEmpty {
-            throw NeuralError.invalidConfig(path: modelPath, reason: settings.problems.joined(separator: "; "))
-        }
+        try settings.check().verify(path: modelPath)
         return Reader(model: model, vocabulary: vocabulary, settings: settings, wordVectors: wordVectors)
     }
 

@@ -57,10 +57,7 @@ public struct SquadDataset: Sendable {
 
     /// `load` on bytes already read; `path` names them in errors.
     public static func parse(_ data: Data, path: String, stripBoldTags: Bool = true) throws -> SquadDataset {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw MRCError.malformed(path: path, element: "", reason: "not valid JSON (\((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"))")
-        }
+        let object = try MRCFile.json(data, path: path)
         func fail(_ element: String, _ reason: String) -> MRCError { .malformed(path: path, element: element, reason: reason) }
         guard let root = object as? [String: Any] else { throw fail("", "the top level is not an object with a \"data\" list") }
         guard let articles = root["data"] as? [Any] else { throw fail("", "missing \"data\" list") }

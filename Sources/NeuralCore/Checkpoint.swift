@@ -32,11 +32,18 @@ public enum Checkpoint {
     /// Reads the configuration text of a checkpoint without touching any model (to build the
     /// right model before `load`).
     public static func config(at path: String) throws -> String {
+        try header(at: path).config
+    }
+
+    /// The configuration text and the number of parameter values the file holds, from one read
+    /// of its header: what a loader checks a configuration against (`ConfigCheck`) before it
+    /// builds a model of that size.
+    public static func header(at path: String) throws -> (config: String, parameterValueCount: Int) {
         let file = try SafeTensorsFile(path: path)
         guard let config = file.metadata[configKey] else {
             throw NeuralError.checkpointMismatch(path: path, reason: "it has no \(configKey) metadata; was it written by KorQA?")
         }
-        return config
+        return (config, file.parameterValueCount)
     }
 
     /// Copies the checkpoint's parameters into `store`.

@@ -26,6 +26,13 @@ public enum TrainingDirectory {
         }
     }
 
+    /// What a training command checks before it reads any data: `path` can become its output
+    /// folder (`check`), and with `resume` it holds a checkpoint to continue from.
+    public static func checkOutput(_ path: String, resume: Bool) throws {
+        try check(path)
+        if resume, !hasResumableCheckpoint(under: path) { throw NeuralError.nothingToResume(directory: path) }
+    }
+
     /// Whether `path` holds a checkpoint a run can continue from: `training/last.safetensors`
     /// of a run, of an ensemble member or cross-validation fold under it, or a finished model.
     public static func hasResumableCheckpoint(under path: String) -> Bool {

@@ -39,7 +39,7 @@ extension KorQA {
             var rate: Double?
             let answers: [String: String]
             if let predictions {
-                answers = try Self.readPredictions(predictions)
+                answers = try KorQuADMetric.readPredictions(predictions)
             } else {
                 Parallelism.configure(threads: model.threads)
                 let reader = try model.load()
@@ -66,10 +66,6 @@ extension KorQA {
                 print(String(format: "EM %.2f  F1 %.2f  (%d questions, %d answered%@)", score.exactMatch, score.f1, score.count, score.answered, speed))
                 if let output { print("predictions written to \(output)") }
             }
-        }
-
-        static func readPredictions(_ path: String) throws -> [String: String] {
-            try KorQuADMetric.readPredictions(path)
         }
     }
 }

@@ -67,8 +67,7 @@ extension KorQA {
 
         func run() throws {
             Parallelism.configure(threads: threads)
-            try TrainingDirectory.check(out)
-            if resume, !TrainingDirectory.hasResumableCheckpoint(under: out) { throw NeuralError.nothingToResume(directory: out) }
+            try TrainingDirectory.checkOutput(out, resume: resume)
             let (trainAll, trainProblems) = try LabeledData.read(path: train)
             for p in trainProblems.prefix(20) { Diagnostics.warning("\(train):\(p); skipped") }
             if trainProblems.count > 20 { Diagnostics.warning("… \(trainProblems.count - 20) more malformed lines in \(train)") }

@@ -154,8 +154,7 @@ extension KorQA {
 
         func run() throws {
             Parallelism.configure(threads: threads)
-            try TrainingDirectory.check(out)
-            if resume, !TrainingDirectory.hasResumableCheckpoint(under: out) { throw NeuralError.nothingToResume(directory: out) }
+            try TrainingDirectory.checkOutput(out, resume: resume)
             let options = try trainingOptions()
             let started = monotonicSeconds()
             let command = (["korqa"] + CommandLine.arguments.dropFirst()).joined(separator: " ")

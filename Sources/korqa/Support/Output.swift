@@ -90,40 +90,18 @@ final class Output {
         used += digits
     }
 
-    /// Scalars as a JSON string literal (the escaping of `JSON.quote`).
+    /// Scalars as a JSON string literal, escaped as `JSON.quote` escapes them.
     func write(jsonScalars scalars: UnsafeBufferPointer<Unicode.Scalar>) {
         write(byte: UInt8(ascii: "\""))
         var start = 0
-        for (i, scalar) in scalars.enumerated() where scalar.value < 0x20 || scalar == "\"" || scalar == "\\" {
+        for (i, scalar) in scalars.enumerated() {
+            guard let escaped = JSON.escape(scalar) else { continue }
             write(scalars: UnsafeBufferPointer(rebasing: scalars[start..<i]))
-            write(jsonString: String(Character(scalar)), quoted: false)
+            write(escaped)
             start = i + 1
         }
         write(scalars: UnsafeBufferPointer(rebasing: scalars[start...]))
         write(byte: UInt8(ascii: "\""))
-    }
-
-    /// `text` as a JSON string literal (the escaping of `JSON.quote`), straight into the buffer.
-    func write(jsonString text: String, quoted: Bool = true) {
-        if quoted { write(byte: UInt8(ascii: "\"")) }
-        var text = text
-        text.withUTF8 { bytes in
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): write(byte: UInt8(ascii: "\\")); write(byte: byte)
-                case 0x0A: write(byte: UInt8(ascii: "\\")); write(byte: UInt8(ascii: "n"))
-                case 0x0D: write(byte: UInt8(ascii: "\\")); write(byte: UInt8(ascii: "r"))
-                case 0x09: write(byte: UInt8(ascii: "\\")); write(byte: UInt8(ascii: "t"))
-                case ..<0x20:
-                    let hex = "0123456789abcdef".utf8
-                    write("\\u00")
-                    write(byte: hex[hex.index(hex.startIndex, offsetBy: Int(byte >> 4))])
-                    write(byte: hex[hex.index(hex.startIndex, offsetBy: Int(byte & 15))])
-                default: write(byte: byte)
-                }
-            }
-        }
-        if quoted { write(byte: UInt8(ascii: "\"")) }
     }
 
     func flush() {
@@ -154,18 +132,25 @@ enum JSON {
     static func quote(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
+            if let escaped = escape(scalar) { out += escaped } else { out.unicodeScalars.append(scalar) }
         }
         return out + "\""
+    }
+
+    /// The escape sequence of a scalar that a JSON string may not hold as it is (", \ and
+    /// controls); nil for every other scalar, which is written as UTF-8.
+    @inline(__always)
+    static func escape(_ scalar: Unicode.Scalar) -> String? {
+        switch scalar {
+        case "\"": return "\\\""
+        case "\\": return "\\\\"
+        case "\n": return "\\n"
+        case "\r": return "\\r"
+        case "\t": return "\\t"
+        case _ where scalar.value < 0x20:
+            let hex = String(scalar.value, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: return nil
+        }
     }
 }
