@@ -1,3 +1,5 @@
+import Foundation
+
 /// What can go wrong with FAQ files and the FAQ index. Each case names the file and, where
 /// there is one, the line, and says how to fix it.
 public enum FAQError: Error, Equatable, Sendable {
@@ -5,7 +7,7 @@ public enum FAQError: Error, Equatable, Sendable {
     case unknownFormat(path: String)
     case missingColumns(path: String, found: [String])
     case malformedJSON(path: String, reason: String)
-    /// `--strict` import: the file has bad rows; nothing was written.
+    /// A strict import: the file has bad rows; nothing was written.
     case badRows(path: String, problems: [RowProblem])
     case database(path: String, message: String)
     case emptyFile(path: String)
@@ -36,7 +38,7 @@ extension FAQError: CustomStringConvertible {
         case .badRows(let path, let problems):
             let shown = problems.prefix(10).map { "  " + $0.description }.joined(separator: "\n")
             let more = problems.count > 10 ? "\n  … and \(problems.count - 10) more" : ""
-            return "'\(path)': \(problems.count) bad row\(problems.count == 1 ? "" : "s"); nothing was imported (--strict):\n\(shown)\(more)\nFix the rows, or import without --strict to skip them."
+            return "'\(path)': \(problems.count) bad row\(problems.count == 1 ? "" : "s"); nothing was imported (strict import):\n\(shown)\(more)\n"
         case .database(let path, let message):
             return "FAQ index '\(path)': \(message)"
         case .emptyFile(let path):
@@ -47,4 +49,8 @@ extension FAQError: CustomStringConvertible {
             return "'\(path)': none of its \(problems.count) row\(problems.count == 1 ? "" : "s") can be used; nothing was imported and the index is unchanged:\n\(shown)\(more)"
         }
     }
+}
+
+extension FAQError: LocalizedError {
+    public var errorDescription: String? { description }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the Hangul layer can fail with. Bad *text* never fails (invalid UTF-8 becomes
 /// U+FFFD); these are failures of the machinery or of files handed to it.
 public enum HangulError: Error, Equatable, Sendable {
@@ -9,6 +11,8 @@ public enum HangulError: Error, Equatable, Sendable {
     case malformedVocabulary(path: String, line: Int, reason: String)
     /// A token cannot be stored in a line-per-token vocabulary file.
     case unstorableToken(String)
+    /// A corpus file or folder could not be found or read.
+    case corpusIO(path: String, reason: String)
 }
 
 extension HangulError: CustomStringConvertible {
@@ -22,6 +26,12 @@ extension HangulError: CustomStringConvertible {
             return "\(path):\(line): \(reason)"
         case .unstorableToken(let token):
             return "token \(token.debugDescription) contains a line break and cannot be stored in a vocabulary file"
+        case .corpusIO(let path, let reason):
+            return "cannot read the corpus '\(path)': \(reason)"
         }
     }
+}
+
+extension HangulError: LocalizedError {
+    public var errorDescription: String? { description }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What can go wrong reading labelled data or a model directory.
 public enum IntentError: Error, Equatable, Sendable {
     case cannotRead(path: String, reason: String)
@@ -17,9 +19,13 @@ extension IntentError: CustomStringConvertible {
         case .malformedLines(let path, let problems):
             let shown = problems.prefix(10).map { "  \(path):\($0)" }.joined(separator: "\n")
             return "'\(path)': \(problems.count) malformed line(s):\n\(shown)\(problems.count > 10 ? "\n  …" : "")"
-        case .modelNotFound(let path): return "no intent model at '\(path)' (expected model.safetensors, vocab.txt and labels.txt there); train one with: korqa train intent --train FILE --out \(path)"
+        case .modelNotFound(let path): return "no intent model at '\(path)' (expected model.safetensors, vocab.txt and labels.txt there)"
         case .badModel(let path, let reason): return "intent model '\(path)': \(reason)"
         case .tooFewExamples(let reason): return reason
         }
     }
+}
+
+extension IntentError: LocalizedError {
+    public var errorDescription: String? { description }
 }

@@ -13,32 +13,6 @@ import NeuralCore
 /// The reader learns to align a question with the passage and to find span boundaries
 /// (numbers with their counters, nouns without their particles).
 public enum ClozeQuestions {
-    /// The title of a WikiExtractor `<doc … title="T">` line ("" when it has none); nil for any
-    /// other line.
-    public static func wikiExtractorTitle(_ line: Substring) -> String? {
-        guard line.hasPrefix("<doc ") else { return nil }
-        return line.range(of: "title=\"").map { String(line[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
-    }
-
-    /// Articles of WikiExtractor output: `<doc … title="T">` … `</doc>`, the first body line
-    /// repeating the title. Lines are the article's body lines.
-    public static func wikiExtractorArticles(_ text: String) -> [(title: String, lines: [String])] {
-        var articles: [(title: String, lines: [String])] = []
-        var current: (title: String, lines: [String])?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            if let title = wikiExtractorTitle(line) {
-                current = (title, [])
-            } else if line.hasPrefix("</doc>") {
-                if let c = current { articles.append(c) }
-                current = nil
-            } else if current != nil {
-                let body = line.trimmingCharacters(in: .whitespaces)
-                if body != current!.title { current!.lines.append(body) }
-            }
-        }
-        return articles
-    }
-
     /// Paragraphs for questions: runs of consecutive prose lines (section headings, which are
     /// short, break runs) joined by spaces, `minLength`–`maxLength` characters.
     public static func paragraphs(_ lines: [String], minLength: Int = 150, maxLength: Int = 700) -> [String] {

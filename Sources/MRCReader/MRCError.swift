@@ -10,6 +10,8 @@ public enum MRCError: Error, Equatable, Sendable {
     case badModel(path: String, reason: String)
     /// Training cannot start (no usable answers, an empty corpus, …).
     case cannotTrain(reason: String)
+    /// A `ReaderRunConfig` field holds an impossible or contradictory value.
+    case invalidRunConfig(field: String, reason: String)
 }
 
 extension MRCError: CustomStringConvertible {
@@ -19,11 +21,16 @@ extension MRCError: CustomStringConvertible {
         case .malformed(let path, let element, let reason):
             return element.isEmpty ? "'\(path)': \(reason)" : "'\(path)': \(element): \(reason)"
         case .modelNotFound(let path):
-            return "no reader model at '\(path)' (expected model.safetensors and vocab.txt there); train one with: korqa train reader --train FILE --out \(path)"
+            return "no reader model at '\(path)' (expected model.safetensors and vocab.txt there)"
         case .badModel(let path, let reason): return "reader model '\(path)': \(reason)"
         case .cannotTrain(let reason): return reason
+        case .invalidRunConfig(let field, let reason): return "\(field) \(reason)"
         }
     }
+}
+
+extension MRCError: LocalizedError {
+    public var errorDescription: String? { description }
 }
 
 /// Reading the files MRC commands take (datasets, predictions, passages, corpora), with the

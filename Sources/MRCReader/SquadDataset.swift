@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Hangul
 
 /// A KorQuAD / SQuAD v1.1 dataset (TyDi-style files without `version` too).
 ///
@@ -34,9 +35,13 @@ public struct SquadDataset: Sendable {
     /// question is kept for evaluation (which only compares texts) but training skips the answer.
     public var misalignedAnswers: [String]
 
-    /// An article title as compared across files (Wikipedia dumps, KorQuAD, TyDi): trimmed,
-    /// lower-cased. Pre-training text drops articles whose key a dataset uses.
-    public static func titleKey(_ title: String) -> String { title.trimmingCharacters(in: .whitespaces).lowercased() }
+    /// An article title as compared across files: `TextCorpus.titleKey`.
+    public static func titleKey(_ title: String) -> String { TextCorpus.titleKey(title) }
+
+    /// The title keys of every article of `datasets`: what corpora for pre-training leave out.
+    public static func titleKeys(_ datasets: [SquadDataset]) -> Set<String> {
+        Set(datasets.flatMap { $0.articles.map { titleKey($0.title) } })
+    }
 
     public var questionCount: Int { articles.reduce(0) { $0 + $1.paragraphs.reduce(0) { $0 + $1.questions.count } } }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything NeuralCore can fail with. Misuse (shape mismatches between layers a program wires
 /// together) traps with a message instead, as GRDB does for programmer errors: it is a bug in
 /// the calling code, not a condition a user can fix.
@@ -39,4 +41,8 @@ extension NeuralError: CustomStringConvertible {
             return "'\(path)' exists and is not a folder; training writes a folder of checkpoints there"
         }
     }
+}
+
+extension NeuralError: LocalizedError {
+    public var errorDescription: String? { description }
 }

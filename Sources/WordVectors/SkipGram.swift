@@ -186,7 +186,7 @@ public enum SkipGram {
         }
         let plan = plan(corpus, options: options)
         guard !plan.unitKeys.isEmpty, plan.contextCount > 0 else {
-            throw WordVectorsError.cannotTrain(reason: "no word occurs \(options.minWordCount)+ times; lower --min-count or give more text")
+            throw WordVectorsError.cannotTrain(reason: "no word occurs \(options.minWordCount)+ times; lower the minimum count or give more text")
         }
         let D = options.dimension
         var random = SeededRandom(seed: options.seed)
@@ -195,7 +195,7 @@ public enum SkipGram {
         var firstEpoch = 0
         if let resumeFrom {
             guard resumeFrom.input.count == input.count, resumeFrom.output.count == output.count else {
-                throw WordVectorsError.cannotTrain(reason: "the checkpoint's tables do not fit this corpus and these options; start again without --resume")
+                throw WordVectorsError.cannotTrain(reason: "the checkpoint's tables do not fit this corpus and these options; start again without resuming")
             }
             input = resumeFrom.input; output = resumeFrom.output; firstEpoch = resumeFrom.epoch
         }

@@ -117,7 +117,7 @@ public final class SubwordVectors: @unchecked Sendable {
         let file = try SafeTensorsFile(path: path)
         guard file.metadata[formatKey] == "1", let keyText = file.metadata[keysKey], let info = file.tensors[tensorName],
               info.shape.count == 2, let values = file.values(tensorName) else {
-            throw WordVectorsError.badFile(path: path, reason: "not a KorQA word-vector file (made by korqa train word-vectors)")
+            throw WordVectorsError.badFile(path: path, reason: "not a KorQA word-vector file")
         }
         let keys = Self.parseHexKeys(keyText)
         guard keys.count == info.shape[0], info.shape[1] > 0 else {
@@ -239,17 +239,21 @@ public enum SubwordUnits {
     }
 }
 
-public enum WordVectorsError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum WordVectorsError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
     case notFound(path: String)
     case badFile(path: String, reason: String)
     case cannotTrain(reason: String)
+    /// Resuming was asked for, and there is no checkpoint at `path`.
+    case nothingToResume(path: String)
 
     public var description: String {
         switch self {
-        case .notFound(let path):
-            return "no word-vector file at '\(path)'; make one with: korqa train word-vectors --corpus DIR --out \(path)"
+        case .notFound(let path): return "no word-vector file at '\(path)'"
         case .badFile(let path, let reason): return "word vectors '\(path)': \(reason)"
         case .cannotTrain(let reason): return reason
+        case .nothingToResume(let path): return "there is no word-vector checkpoint at '\(path)' to continue from"
         }
     }
+
+    public var errorDescription: String? { description }
 }

@@ -38,7 +38,7 @@ struct KorQA: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            exit(withError: ErrorHints.decorated(error))
         }
     }
 
@@ -46,13 +46,19 @@ struct KorQA: ParsableCommand {
         commandName: "korqa",
         abstract: "Korean natural-language understanding, offline on a CPU.",
         discussion: """
-        Normalize and tokenize Korean text with offsets into the original, and (as the project \
-        grows) classify intents, answer FAQ questions, read answers out of passages and summarize.
+        A Korean chatbot engine that runs offline on a CPU: it answers from your FAQ files \
+        (lexical BM25 search), reads answer spans out of passages (extractive MRC, KorQuAD \
+        format), classifies utterances (question, command, …), and normalizes and tokenizes \
+        Korean text with offsets into the original. `korqa chat` routes each line to the right \
+        one. Nothing leaves the machine.
 
-        Examples:
-          korqa normalize "ＡＢＣ  ㈜한국어"
-          korqa tokenize --unit jamo --json "한국어"
-          cat corpus.txt | korqa tokenize --unit syllable > tokens.txt
+        Start here:
+          korqa chat                                   the chatbot (Korean; /help inside)
+          korqa ask "비밀번호를 잊어버렸어요"            one question, answered from the FAQ index
+          korqa index my_faq.csv                       add your FAQ file to the index
+          korqa read --context-file doc.txt "누가 …?"   read an answer out of a passage
+          korqa intent "창문 좀 닫아 줘"                 what kind of utterance a line is
+          korqa tokenize --unit jamo --json "한국어"     tokens with offsets
         """,
         version: "0.1.0",
         subcommands: [Chat.self, Ask.self, Read.self, Index.self, Intent.self, Normalize.self, Tokenize.self, Train.self, Eval.self, Bench.self]

@@ -72,7 +72,7 @@ func capitalItems() -> [QAItem] {
         """
 
     @Test func readsWikiExtractorArticles() {
-        let articles = ClozeQuestions.wikiExtractorArticles(Self.wiki)
+        let articles = TextCorpus.articles(in: Data(Self.wiki.utf8))
         #expect(articles.map(\.title) == ["지미 카터", "둘째"])
         #expect(articles[0].lines.count == 3 && !articles[0].lines.contains("지미 카터"))  // the title line is dropped
         #expect(articles[1].lines == ["짧다."])
@@ -83,7 +83,7 @@ func capitalItems() -> [QAItem] {
 
     /// 20 rounds of up to 3 questions on each paragraph of the sample article.
     static func clozeItems(seed: UInt64, whLast: Double = 0) -> [QAItem] {
-        let paragraphs = ClozeQuestions.paragraphs(ClozeQuestions.wikiExtractorArticles(wiki)[0].lines, minLength: 50)
+        let paragraphs = ClozeQuestions.paragraphs(TextCorpus.articles(in: Data(wiki.utf8))[0].lines, minLength: 50)
         var random = SeededRandom(seed: seed)
         var items: [QAItem] = []
         for round in 0..<20 {
@@ -116,7 +116,7 @@ func capitalItems() -> [QAItem] {
 
     /// Reworded questions keep the wh-word and the ending, lose words, and still point at their answers.
     @Test func noisyQuestionsAreShorterButStillPointAtTheirAnswers() {
-        let paragraph = ClozeQuestions.paragraphs(ClozeQuestions.wikiExtractorArticles(Self.wiki)[0].lines, minLength: 50)[0]
+        let paragraph = ClozeQuestions.paragraphs(TextCorpus.articles(in: Data(Self.wiki.utf8))[0].lines, minLength: 50)[0]
         var plainRandom = SeededRandom(seed: 5), noisyRandom = SeededRandom(seed: 5)
         var plainWords = 0, noisyWords = 0
         for seed in 0..<30 {

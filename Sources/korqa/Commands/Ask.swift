@@ -1,5 +1,4 @@
 import ArgumentParser
-import FAQRetrieval
 import QAEngine
 
 extension KorQA {
@@ -8,8 +7,10 @@ extension KorQA {
             abstract: "Answer one question from the FAQ index.",
             discussion: """
             Prints the best answers with the FAQ question each came from, its BM25 score and its \
-            match (0–1: how much of the wording the two share). A weak best match (match < 0.3) \
-            is reported as such rather than presented as the answer.
+            match (0–1: how much of the wording the two share). A weak best match (below the \
+            engine's calibrated answer threshold, 0.37; see docs/routing.md) is reported as such \
+            rather than presented as the answer. `korqa chat` routes between the FAQ, small talk \
+            and a passage; `ask` searches the index only.
 
             Examples:
               korqa ask "비밀번호를 잊어버렸어요"
@@ -21,7 +22,8 @@ extension KorQA {
         @Argument(help: "The question.") var question: String
         @OptionGroup var database: DatabaseOptions
         @Option(help: "How many answers to show.") var top = 1
-        @Flag(help: "Print one JSON object: {\"query\", \"results\": [{id, question, answer, score, confidence}], \"low_confidence\"}.")
+        @Option(help: "The language of the answer's notes: ko or en.") var lang: Language = .korean
+        @Flag(help: "Print one JSON object: {\"query\", \"results\": [{id, question, answer, category, source, score, confidence, smalltalk}], \"low_confidence\"}.")
         var json = false
 
         func validate() throws {
@@ -29,50 +31,11 @@ extension KorQA {
         }
 
         func run() throws {
-            let engine = QAEngine(store: try database.open(quiet: json, readOnly: true), topK: top)
-            let reply = try engine.reply(to: question)
-            if json {
-                var results: [FAQResult] = []
-                var confident = false
-                if case .faq(let r, let c) = reply { results = r; confident = c }  // ask never sets a passage
-                let items = results.map { r in
-                    "{\"id\":\(r.id),\"question\":\(JSON.quote(r.question)),\"answer\":\(JSON.quote(r.answer)),\"score\":\(JSON.number(r.score)),\"confidence\":\(JSON.number(r.confidence))}"
-                }
-                print("{\"query\":\(JSON.quote(question)),\"results\":[\(items.joined(separator: ","))],\"low_confidence\":\(!confident)}")
-                return
-            }
-            print(ReplyText.render(reply))
+            let engine = Engine(store: try database.open(quiet: json, readOnly: true))
+            let reply = try engine.ask(question, top: top)
+            print(json ? try JSON.line(reply) : ReplyText(lang).message(for: reply))
         }
     }
 }
 
-/// How replies read on a terminal (shared by `ask` and `chat`).
-enum ReplyText {
-    static func render(_ reply: QAEngine.Reply) -> String {
-        switch reply {
-        case .passage(let answers):
-            return answers.enumerated().map { i, a in
-                (answers.count > 1 ? "\(i + 1). " : "") + a.text + "\n   (from the passage · score \(format(Double(a.score))) · characters [\(a.start), \(a.end)))"
-            }.joined(separator: "\n")
-        case .readerUnsure(let guess, let faq):
-            let note = guess.map { "The passage does not answer that clearly (best guess \"\($0.text)\", score \(format(Double($0.score)))); from the FAQ:" }
-                ?? "The passage is empty; from the FAQ:"
-            return note + "\n" + render(faq)
-        case .noMatch:
-            return "No FAQ entry shares any words with that question."
-        case .faq(let results, let confident):
-            var lines: [String] = []
-            if !confident {
-                lines.append("Not sure — no FAQ entry matches well (best match \(format(results[0].confidence))). The closest:")
-            }
-            for (i, r) in results.enumerated() {
-                if results.count > 1 { lines.append("\(i + 1).") }
-                lines.append(r.answer)
-                lines.append("   (FAQ: \"\(r.question)\" · score \(format(r.score)) · match \(format(r.confidence)))")
-            }
-            return lines.joined(separator: "\n")
-        }
-    }
-
-    static func format(_ x: Double) -> String { String(format: "%.2f", x) }
-}
+extension Language: ExpressibleByArgument {}

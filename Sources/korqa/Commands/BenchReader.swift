@@ -55,7 +55,9 @@ extension KorQA {
             latencies.sort()
             func percentile(_ p: Double) -> Double { 1000 * latencies[min(latencies.count - 1, Int(p * Double(latencies.count)))] }
             if json {
-                print("{\"syllables\":\(syllables),\"threads\":\(model.threads),\"answers\":\(latencies.count),\"load_ms\":\(JSON.number(1000 * loadSeconds)),\"p50_ms\":\(JSON.number(percentile(0.5))),\"p95_ms\":\(JSON.number(percentile(0.95)))}")
+                struct Report: Encodable { var syllables, threads, answers: Int; var loadMs, p50Ms, p95Ms: Double }
+                print(try JSON.line(Report(syllables: syllables, threads: model.threads, answers: latencies.count, loadMs: 1000 * loadSeconds,
+                                           p50Ms: percentile(0.5), p95Ms: percentile(0.95))))
             } else {
                 print(String(format: "%d answers over %d-syllable contexts, %d thread(s): p50 %.2f ms, p95 %.2f ms; model load %.0f ms",
                              latencies.count, syllables, model.threads, percentile(0.5), percentile(0.95), 1000 * loadSeconds))

@@ -38,7 +38,7 @@ extension KorQA {
         }
 
         func run() throws {
-            let lines = try TextCorpus.loadLines(from: corpus, limitBytes: Int(megabytes * 1_000_000))
+            let lines = try TextCorpus.textLines(at: corpus, limitBytes: Int(megabytes * 1_000_000))
             let totalBytes = lines.reduce(0) { $0 + $1.count }
             guard totalBytes > 0 else { throw CLIError.usage("no text found in \(corpus)") }
             let normalizer = Normalizer()

@@ -31,9 +31,14 @@ extension KorQA {
 
         func run() throws {
             var latencyQueries: [String] = []
-            func report(_ name: String, _ m: FAQEvaluation.Metrics, entries: Int) {
+            struct Report: Encodable {
+                var dataset: String; var system = "korqa"; var entries, queries: Int
+                var recallAt1, recallAt5, mrr: Double?; var p50Ms, p95Ms: Double
+            }
+            func report(_ name: String, _ m: FAQEvaluation.Metrics, entries: Int) throws {
                 if json {
-                    print("{\"dataset\":\"\(name)\",\"system\":\"korqa\",\"entries\":\(entries),\"queries\":\(m.queries),\"recall_at_1\":\(JSON.number(m.recallAt1)),\"recall_at_5\":\(JSON.number(m.recallAt5)),\"mrr\":\(JSON.number(m.mrr)),\"p50_ms\":\(JSON.number(m.latencyP50Milliseconds)),\"p95_ms\":\(JSON.number(m.latencyP95Milliseconds))}")
+                    print(try JSON.line(Report(dataset: name, entries: entries, queries: m.queries, recallAt1: m.recallAt1, recallAt5: m.recallAt5,
+                                               mrr: m.mrr, p50Ms: m.latencyP50Milliseconds, p95Ms: m.latencyP95Milliseconds)))
                 } else {
                     print(String(format: "%@: %d entries, %d queries — R@1 %.3f  R@5 %.3f  MRR %.3f  p50 %.2f ms  p95 %.2f ms",
                                  name, entries, m.queries, m.recallAt1, m.recallAt5, m.mrr, m.latencyP50Milliseconds, m.latencyP95Milliseconds))
@@ -41,17 +46,17 @@ extension KorQA {
             }
             if let parakqc {
                 let split = try FAQEvaluation.paraKQC(path: parakqc)
-                report("parakqc", try FAQEvaluation.run(split), entries: split.indexed.count)
+                try report("parakqc", try FAQEvaluation.run(split), entries: split.indexed.count)
                 latencyQueries = split.queries.map(\.text)
             }
             if let chatbot {
                 let file = try FAQFile.read(path: chatbot)
                 let split = FAQEvaluation.sharedAnswers(file.rows)
-                report("chatbot-shared-answers", try FAQEvaluation.run(split), entries: split.indexed.count)
+                try report("chatbot-shared-answers", try FAQEvaluation.run(split), entries: split.indexed.count)
                 if latencyQueries.isEmpty { latencyQueries = split.queries.map(\.text) }
                 let (entries, p50, p95) = try FAQEvaluation.latency(indexing: file.rows, queries: Array(latencyQueries.prefix(2000)))
                 if json {
-                    print("{\"dataset\":\"latency\",\"system\":\"korqa\",\"entries\":\(entries),\"queries\":\(min(2000, latencyQueries.count)),\"p50_ms\":\(JSON.number(p50)),\"p95_ms\":\(JSON.number(p95))}")
+                    print(try JSON.line(Report(dataset: "latency", entries: entries, queries: min(2000, latencyQueries.count), p50Ms: p50, p95Ms: p95)))
                 } else {
                     print(String(format: "latency at %d entries: p50 %.2f ms  p95 %.2f ms", entries, p50, p95))
                 }

@@ -43,12 +43,17 @@ extension KorQA {
             let metrics = IntentMetrics(gold: gold, predicted: predicted, classCount: extra + (unknown.isEmpty ? 0 : 1))
             let rate = Double(examples.count) / max(seconds, 1e-9)
             if json {
-                let perClass = classifier.labels.indices.map { c -> String in
-                    let s = metrics.perClass[c]
-                    return "{\"label\":\(JSON.quote(classifier.labels[c])),\"name\":\(JSON.quote(classifier.names[c])),\"precision\":\(JSON.number(s.precision)),\"recall\":\(JSON.number(s.recall)),\"f1\":\(JSON.number(s.f1)),\"support\":\(s.support)}"
+                struct PerClass: Encodable { var label, name: String; var precision, recall, f1: Double; var support: Int }
+                struct Report: Encodable {
+                    var accuracy, macroF1: Double; var count: Int; var utterancesPerS, loadMs: Double
+                    var perClass: [PerClass]; var confusion: [[Int]]
                 }
-                let confusion = metrics.confusion.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",")
-                print("{\"accuracy\":\(JSON.number(metrics.accuracy)),\"macro_f1\":\(JSON.number(metrics.macroF1)),\"count\":\(examples.count),\"utterances_per_s\":\(JSON.number(rate)),\"load_ms\":\(JSON.number(loadMilliseconds)),\"per_class\":[\(perClass.joined(separator: ","))],\"confusion\":[\(confusion)]}")
+                let perClass = classifier.labels.indices.map { c in
+                    let s = metrics.perClass[c]
+                    return PerClass(label: classifier.labels[c], name: classifier.names[c], precision: s.precision, recall: s.recall, f1: s.f1, support: s.support)
+                }
+                print(try JSON.line(Report(accuracy: metrics.accuracy, macroF1: metrics.macroF1, count: examples.count, utterancesPerS: rate,
+                                           loadMs: loadMilliseconds, perClass: perClass, confusion: metrics.confusion)))
                 return
             }
             print(String(format: "%d utterances: accuracy %.4f, macro-F1 %.4f (%.0f utterances/s; model loaded in %.0f ms)",

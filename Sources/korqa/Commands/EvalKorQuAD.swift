@@ -59,8 +59,8 @@ extension KorQA {
             let score = KorQuADMetric.score(dataset, predictions: answers)
             if score.answered < score.count { Diagnostics.warning("\(score.count - score.answered) question(s) have no prediction and score 0") }
             if json {
-                let speed = rate.map { ",\"answers_per_s\":\(JSON.number($0))" } ?? ""
-                print("{\"exact_match\":\(JSON.number(score.exactMatch)),\"f1\":\(JSON.number(score.f1)),\"count\":\(score.count),\"answered\":\(score.answered)\(speed)}")
+                struct Report: Encodable { var exactMatch, f1: Double; var count, answered: Int; var answersPerS: Double? }
+                print(try JSON.line(Report(exactMatch: score.exactMatch, f1: score.f1, count: score.count, answered: score.answered, answersPerS: rate)))
             } else {
                 let speed = rate.map { String(format: "; %.0f answers/s", $0) } ?? ""
                 print(String(format: "EM %.2f  F1 %.2f  (%d questions, %d answered%@)", score.exactMatch, score.f1, score.count, score.answered, speed))

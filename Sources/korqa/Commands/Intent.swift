@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IntentClassifier
 import NeuralCore
+import QAEngine
 
 extension KorQA {
     struct Intent: ParsableCommand {
@@ -28,10 +29,11 @@ extension KorQA {
             let classifier = try model.load()
             let output = Output()
             var pending: [String] = []
-            func flush() {
+            struct Line: Encodable { var text, label, name: String; var probability: Double }
+            func flush() throws {
                 for (t, p) in zip(pending, classifier.classify(pending)) {
                     if json {
-                        output.writeLine("{\"text\":\(JSON.quote(t)),\"label\":\(JSON.quote(p.label)),\"name\":\(JSON.quote(p.name)),\"probability\":\(JSON.number(Double(p.probability)))}")
+                        output.writeLine(try JSON.line(Line(text: t, label: p.label, name: p.name, probability: Double(p.probability))))
                     } else {
                         output.writeLine("\(p.name)\t\(String(format: "%.2f", p.probability))\t\(t)")
                     }
@@ -40,9 +42,9 @@ extension KorQA {
             }
             try LineInput(arguments: text).forEachLine { _, scalars in
                 pending.append(String(String.UnicodeScalarView(scalars)))
-                if pending.count == 256 { flush() }
+                if pending.count == 256 { try flush() }
             }
-            flush()
+            try flush()
             output.flush()
         }
     }
@@ -53,11 +55,5 @@ struct IntentModelOption: ParsableArguments {
     @Option(name: .customLong("model"), help: ArgumentHelp("An intent model directory (default: the shipped resources/intent-3i4k).", valueName: "DIR"))
     var path: String?
 
-    func load() throws -> IntentClassifier {
-        if let path { return try IntentClassifier.load(from: path) }
-        guard let resources = Paths.shipped("resources"), FileManager.default.fileExists(atPath: resources + "/intent-3i4k") else {
-            throw CLIError.usage("no shipped intent model found (resources/intent-3i4k); pass --model DIR or set KORQA_HOME to a KorQA checkout")
-        }
-        return try IntentClassifier.load(from: resources + "/intent-3i4k")
-    }
+    func load() throws -> IntentClassifier { try Home.current.intentClassifier(path) }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MRCReader
 import NeuralCore
+import QAEngine
 
 extension KorQA {
     struct Read: ParsableCommand {
@@ -45,8 +46,8 @@ extension KorQA {
             let reader = try model.load()
             let answers = reader.answers(question: question, context: passage, top: top)
             if json {
-                let items = answers.map { "{\"text\":\(JSON.quote($0.text)),\"score\":\(JSON.number(Double($0.score))),\"start\":\($0.start),\"end\":\($0.end)}" }
-                print("{\"question\":\(JSON.quote(question)),\"answers\":[\(items.joined(separator: ","))]}")
+                struct Report: Encodable { var question: String; var answers: [PassageAnswer] }
+                print(try JSON.line(Report(question: question, answers: answers.map(PassageAnswer.init))))
                 return
             }
             guard !answers.isEmpty else { print("No answer: nothing to read in the passage."); return }

@@ -100,349 +100,69 @@ extension KorQA {
         @Option(help: "Threads (2 runs the two LSTM directions side by side).") var threads = 2
         @Flag(help: "Continue an interrupted run from its last checkpoints.") var resume = false
 
-        func validate() throws {
-            guard !train.isEmpty else { throw ValidationError("give at least one --train FILE.") }
-            for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--patience", patience), ("--embed", embed ?? 1),
-                                  ("--hidden", hidden ?? 1), ("--layers", layers ?? 1), ("--threads", threads), ("--folds", folds),
-                                  ("--window", window), ("--stride", stride), ("--read-window", readWindow), ("--max-answer", maxAnswer),
-                                  ("--pretrain-epochs", pretrainEpochs), ("--pretrain-questions", pretrainQuestions),
-                                  ("--pretrain-paragraphs", pretrainParagraphs), ("--distill-questions", distillQuestions)] where value < 1 {
-                throw ValidationError("\(name) must be at least 1 (got \(value)).")
-            }
-            guard (modelingLayers ?? 0) >= 0 else { throw ValidationError("--modeling-layers must not be negative (got \(modelingLayers ?? 0)).") }
-            guard warmupSteps >= 0 else { throw ValidationError("--warmup-steps must not be negative.") }
-            guard stride <= window else { throw ValidationError("--stride (\(stride)) must not exceed --window (\(window)).") }
-            guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive.") }
-            guard averageDecay >= 0 && averageDecay < 1 else { throw ValidationError("--average-decay must be in [0, 1) (got \(averageDecay)).") }
-            if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1).") }
-            guard (0...1).contains(pretrainNoise) else { throw ValidationError("--pretrain-noise must be in [0, 1] (got \(pretrainNoise)).") }
-            guard (0...1).contains(pretrainWhLast) else { throw ValidationError("--pretrain-wh-last must be in [0, 1] (got \(pretrainWhLast)).") }
-            if pretrainCorpus != nil && initFrom != nil { throw ValidationError("use either --pretrain-corpus or --init-from, not both.") }
-            if initFrom != nil {
-                let given = [("--word-vectors", wordVectors != nil), ("--embed", embed != nil), ("--hidden", hidden != nil), ("--layers", layers != nil),
-                             ("--modeling-layers", modelingLayers != nil)].filter(\.1).map(\.0)
-                if !given.isEmpty {
-                    throw ValidationError("--init-from keeps the architecture and word vectors of the reader it starts from; drop \(given.joined(separator: ", ")).")
-                }
-            }
-            if teacher.isEmpty && distillCorpus != nil {
-                throw ValidationError("--distill-corpus makes questions for teachers to label: give the teachers with --teacher DIR.")
-            }
-            guard (0...1).contains(distillGoldWeight) else { throw ValidationError("--distill-gold-weight must be in [0, 1] (got \(distillGoldWeight)).") }
-            if folds > 1 && dev != nil { throw ValidationError("--dev cannot be combined with --folds (each fold holds out its own validation articles).") }
-            if noHoldout && dev != nil { throw ValidationError("--no-holdout cannot be combined with --dev.") }
+        /// The run these flags describe (field names are the flags' names in camelCase).
+        var config: ReaderRunConfig {
+            var c = ReaderRunConfig(train: train, out: out)
+            c.dev = dev
+            c.pretrainCorpus = pretrainCorpus; c.pretrainQuestions = pretrainQuestions; c.pretrainEpochs = pretrainEpochs
+            c.pretrainParagraphs = pretrainParagraphs; c.pretrainNoise = pretrainNoise; c.pretrainWhLast = pretrainWhLast
+            c.wordVectors = wordVectors; c.initFrom = initFrom
+            c.teacher = teacher; c.distillGoldWeight = distillGoldWeight; c.distillCorpus = distillCorpus; c.distillQuestions = distillQuestions
+            c.folds = folds; c.foldFile = foldFile
+            c.epochs = epochs; c.seed = seed; c.batchSize = batchSize; c.learningRate = learningRate; c.patience = patience
+            c.warmupSteps = warmupSteps; c.averageDecay = averageDecay
+            c.embed = embed; c.hidden = hidden; c.layers = layers; c.modelingLayers = modelingLayers; c.dropout = dropout
+            c.conditionalEnd = conditionalEnd
+            c.window = window; c.stride = stride; c.readWindow = readWindow; c.maxAnswer = maxAnswer
+            c.limit = limit; c.noHoldout = noHoldout; c.resume = resume
+            return c
         }
 
-        /// The run's options, with the --word-vectors file loaded (once, in run()).
-        func trainingOptions() throws -> ReaderTrainingOptions {
-            var o = ReaderTrainingOptions()
-            o.wordVectors = try wordVectors.map { try SubwordVectors.load(from: $0) }
-            if let embed { o.architecture.embeddingSize = embed }
-            if let hidden { o.architecture.hiddenSize = hidden }
-            if let layers { o.architecture.contextLayers = layers }
-            if let modelingLayers { o.architecture.modelingLayers = modelingLayers }
-            if let dropout { o.architecture.dropout = dropout; o.fineTuneDropout = initFrom != nil ? dropout : nil }
-            o.architecture.conditionalEnd = conditionalEnd
-            o.addConditionalEnd = conditionalEnd && initFrom != nil
-            o.trainingWindowLength = window; o.trainingWindowStride = stride
-            o.settings.windowLength = readWindow; o.settings.windowStride = max(1, readWindow / 2); o.settings.maxAnswerLength = maxAnswer
-            o.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: warmupSteps,
-                                  decay: .linear, clipNorm: 5, patience: patience, seed: seed,
-                                  averageDecay: averageDecay > 0 ? averageDecay : nil)
-            return o
+        func validate() throws {
+            guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+            do { try config.check() } catch let MRCError.invalidRunConfig(field, reason) {
+                throw ValidationError("\(FlagName.of(field)) \(reason).")
+            }
         }
 
         func run() throws {
             Parallelism.configure(threads: threads)
-            try TrainingDirectory.checkOutput(out, resume: resume)
-            let options = try trainingOptions()
-            let started = monotonicSeconds()
             let command = (["korqa"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-            let datasets = try train.map(load)
-            let devSet = try dev.map(load)
-            let display = TrainingDisplay()
-            var metadata = ["korqa.training_command": command, "korqa.training_data": train.joined(separator: " "), "korqa.seed": String(seed)]
-
-            // The starting point: a pre-trained reader, a given one, or none (random weights over a
-            // vocabulary of the training text).
-            var initial: Reader?
-            if let initFrom { initial = try Reader.load(from: perFold(initFrom, fold: 0)) }
-            if let pretrainCorpus {
-                let excluded = Set((datasets + (devSet.map { [$0] } ?? [])).flatMap { $0.articles.map { SquadDataset.titleKey($0.title) } })
-                initial = try pretrain(corpus: pretrainCorpus, excludedTitles: excluded, datasets: datasets, options: options, display: display,
-                                       metadata: metadata)
-                metadata["korqa.pretrained_from"] = pretrainCorpus
+            let result = try ReaderTrainingRun(config, observer: ReaderRunDisplay(), metadata: ["korqa.training_command": command]).run()
+            if let pooled = result.pooled {
+                print(String(format: "pooled (%d-fold cross-validation on %@, not an official score): EM %.2f  F1 %.2f  (%d questions)",
+                             folds, train[0], pooled.exactMatch, pooled.f1, pooled.count))
             }
-            let vocabulary = initial?.vocabulary
-                ?? Reader.buildVocabulary(datasets.flatMap { ReaderCorpus($0.items).tokenTexts }, options: options)
-
-            var distillationItems: [QAItem] = []
-            if !teacher.isEmpty { metadata["korqa.distilled_from"] = teacher.joined(separator: " ") }
-            if let distillCorpus {
-                let excluded = Set((datasets + (devSet.map { [$0] } ?? [])).flatMap { $0.articles.map { SquadDataset.titleKey($0.title) } })
-                distillationItems = try syntheticQuestions(corpus: distillCorpus, excludedTitles: excluded, count: distillQuestions,
-                                                           laterParagraphs: true, seed: seed &+ 7919, what: "distillation")
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                try writeSquad(distillationItems, to: out + "/distillation-questions.json")
-            }
-
-            if folds > 1 {
-                try crossValidate(datasets, initial: initial, vocabulary: vocabulary, options: options, distillationItems: distillationItems,
-                                  display: display, metadata: metadata)
-            } else {
-                var trainItems = datasets.flatMap(\.items), validation: [QAItem]
-                var runOptions = options
-                if let devSet { validation = devSet.items } else if noHoldout {
-                    validation = trainingSample(trainItems)
-                    runOptions.train.patience = epochs
-                } else {
-                    (trainItems, validation) = holdOut(datasets)
-                }
-                let trainCorpus = ReaderCorpus(trainItems), validationCorpus = ReaderCorpus(validation)
-                let (taught, transfer) = try distillation(train: trainCorpus, transferItems: distillationItems, fold: 0, options: options)
-                Diagnostics.note("training on \(trainCorpus.trainableCount) questions (\(trainCorpus.count - trainCorpus.trainableCount) without a usable answer skipped)\(transfer.map { " + \($0.count) distillation questions" } ?? ""), validating on \(validationCorpus.count); output \(out)")
-                let (_, summary) = try Reader.train(train: trainCorpus, validation: validationCorpus, options: runOptions, vocabulary: vocabulary,
-                                                    initial: initial, taught: taught, distillation: transfer, directory: out, resume: resume, observer: display, metadata: metadata,
-                                                    keepLast: noHoldout)
-                report(summary, what: noHoldout ? "training-sample" : "validation")
-            }
-            print(String(format: "done in %.0f s; %@", monotonicSeconds() - started,
+            print(String(format: "done in %.0f s; %@", result.seconds,
                          folds > 1 ? "fold readers in \(out)/fold-N, scores in \(out)/cv.json" : "reader written to \(out)"))
         }
+    }
+}
 
-        func load(_ path: String) throws -> SquadDataset {
-            var dataset = try SquadDataset.load(path: path)
-            if !dataset.misalignedAnswers.isEmpty {
-                Diagnostics.warning("\(path): \(dataset.misalignedAnswers.count) answer(s) do not match the context at answer_start and are not trained on, e.g. \(dataset.misalignedAnswers[0])")
-            }
-            if let limit {
-                var kept = 0
-                dataset.articles = dataset.articles.compactMap { article in
-                    guard kept < limit else { return nil }
-                    var a = article
-                    a.paragraphs = a.paragraphs.compactMap { p in
-                        guard kept < limit else { return nil }
-                        var p = p
-                        p.questions = Array(p.questions.prefix(limit - kept))
-                        kept += p.questions.count
-                        return p
-                    }
-                    return a
-                }
-            }
-            return dataset
+/// Shows a reader training run: progress on stderr, the phases' and folds' scores on stdout.
+final class ReaderRunDisplay: TrainingDisplay, ReaderRunObserver {
+    func note(_ message: String) { Diagnostics.note(message) }
+    func warning(_ message: String) { Diagnostics.warning(message) }
+    func progress(_ message: String) { Diagnostics.progress(message) }
+
+    func phaseFinished(_ phase: ReaderRunResult.Phase, summary: TrainingSummary, keptLast: Bool) {
+        let rate = summary.records.map(\.examplesPerSecond).reduce(0, +) / Double(max(summary.records.count, 1))
+        let prefix = phase == .pretraining ? "pre-training: " : phase == .fold ? "fold \(foldsDone + 1): " : ""
+        if keptLast {
+            // The last epoch is kept, whatever its training-sample F1.
+            print(String(format: "%@kept the last epoch (%d): training-sample F1 %.2f; %.1f questions/s", prefix, summary.records.count,
+                         summary.records.last?.validationMetric ?? 0, rate))
+            return
         }
+        let what = phase == .pretraining ? "synthetic validation" : "validation"
+        print(String(format: "%@best epoch %d: %@ F1 %.2f%@; %d epochs, %.1f questions/s", prefix, summary.bestEpoch, what,
+                     summary.bestMetric, summary.stoppedEarly ? " (stopped early)" : "", summary.records.count, rate))
+    }
 
-        /// Every 20th article (in a seeded order) of every file goes to validation.
-        func holdOut(_ datasets: [SquadDataset], fraction: Int = 20) -> (train: [QAItem], validation: [QAItem]) {
-            var trainItems: [QAItem] = [], validation: [QAItem] = []
-            for dataset in datasets {
-                let order = ArticleFolds.assign(articleCount: dataset.articles.count, folds: fraction, seed: seed)
-                trainItems += dataset.subset(articles: order.indices.filter { order[$0] != 0 }).items
-                validation += dataset.subset(articles: order.indices.filter { order[$0] == 0 }).items
-            }
-            if validation.isEmpty { (trainItems, validation) = (trainItems, Array(trainItems.suffix(max(1, trainItems.count / fraction)))) }
-            return (trainItems, validation)
-        }
+    var foldsDone = 0
 
-        /// Every 1/500th training question: a training-set F1 for --no-holdout runs, to watch the
-        /// fitting, not to choose an epoch.
-        func trainingSample(_ items: [QAItem]) -> [QAItem] {
-            items.enumerated().filter { $0.offset % max(1, items.count / 500) == 0 }.map(\.element)
-        }
-
-        func report(_ summary: TrainingSummary, what: String, prefix: String = "") {
-            let rate = summary.records.map(\.examplesPerSecond).reduce(0, +) / Double(max(summary.records.count, 1))
-            if noHoldout && what == "training-sample" {
-                // The last epoch is kept, whatever its training-sample F1.
-                print(String(format: "%@kept the last epoch (%d): training-sample F1 %.2f; %.1f questions/s", prefix, summary.records.count,
-                             summary.records.last?.validationMetric ?? 0, rate))
-                return
-            }
-            print(String(format: "%@best epoch %d: %@ F1 %.2f%@; %d epochs, %.1f questions/s", prefix, summary.bestEpoch, what,
-                         summary.bestMetric, summary.stoppedEarly ? " (stopped early)" : "", summary.records.count, rate))
-        }
-
-        // MARK: Pre-training
-
-        func pretrain(corpus: String, excludedTitles: Set<String>, datasets: [SquadDataset], options: ReaderTrainingOptions, display: TrainingDisplay,
-                      metadata: [String: String]) throws -> Reader {
-            let directory = out + "/pretrain"
-            if resume, FileManager.default.fileExists(atPath: directory + "/model.safetensors"),
-               !FileManager.default.fileExists(atPath: directory + "/training/last.safetensors") || isFinished(directory) {
-                Diagnostics.note("using the pre-trained reader in \(directory)")
-                return try Reader.load(from: directory)
-            }
-            let items = try syntheticQuestions(corpus: corpus, excludedTitles: excludedTitles, count: pretrainQuestions, laterParagraphs: false,
-                                               seed: seed, what: "pre-training")
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try writeSquad(items, to: directory + "/synthetic-questions.json")
-            let cut = items.count / 50
-            let pretrainCorpus = ReaderCorpus(Array(items.dropFirst(cut))), validation = ReaderCorpus(Array(items.prefix(cut)))
-            let vocabulary = Reader.buildVocabulary(pretrainCorpus.tokenTexts + datasets.flatMap { ReaderCorpus($0.items).tokenTexts }, options: options)
-            var pretrainOptions = options
-            pretrainOptions.train.epochs = pretrainEpochs
-            pretrainOptions.train.patience = pretrainEpochs
-            Diagnostics.note("pre-training on \(pretrainCorpus.trainableCount) synthetic questions (vocabulary \(vocabulary.count)); output \(directory)")
-            var meta = metadata
-            meta["korqa.pretrain_questions"] = String(items.count)
-            let (reader, summary) = try Reader.train(train: pretrainCorpus, validation: validation, options: pretrainOptions, vocabulary: vocabulary,
-                                                     directory: directory, resume: resume, observer: display, metadata: meta)
-            report(summary, what: "synthetic validation", prefix: "pre-training: ")
-            return reader
-        }
-
-        /// Synthetic cloze questions from the WikiExtractor files under `corpus`, skipping
-        /// `excludedTitles`: from the first --pretrain-paragraphs paragraphs of each article, or
-        /// with `laterParagraphs` from the next as many (paragraphs pre-training never reads).
-        func syntheticQuestions(corpus: String, excludedTitles: Set<String>, count: Int, laterParagraphs: Bool, seed: UInt64, what: String) throws -> [QAItem] {
-            let files = try TextCorpus.files(at: corpus)
-            guard !files.isEmpty else { throw MRCError.cannotRead(path: corpus, reason: "no text files under it") }
-            let skipped = laterParagraphs ? pretrainParagraphs : 0
-            var random = SeededRandom(seed: seed)
-            var items: [QAItem] = []
-            var skippedArticles = 0, readFiles = 0
-            let prefix = laterParagraphs ? "cloze-later" : "cloze"
-            for file in files where items.count < count {
-                let data = try MRCFile.data(file)
-                readFiles += 1
-                for (a, article) in ClozeQuestions.wikiExtractorArticles(String(decoding: data, as: UTF8.self)).enumerated() {
-                    if excludedTitles.contains(SquadDataset.titleKey(article.title)) { skippedArticles += 1; continue }
-                    // A few paragraphs per article, so the questions cover many topics.
-                    for (p, paragraph) in ClozeQuestions.paragraphs(article.lines).dropFirst(skipped).prefix(pretrainParagraphs).enumerated()
-                    where items.count < count {
-                        items += ClozeQuestions.questions(paragraph: paragraph, idPrefix: "\(prefix)-\(readFiles)-\(a)-\(p)", noise: pretrainNoise,
-                                                          whLast: pretrainWhLast, random: &random)
-                    }
-                }
-                Diagnostics.progress("\r\(what) data: \(items.count) synthetic questions from \(readFiles) file(s)")
-            }
-            Diagnostics.progress("\n")
-            items = Array(items.prefix(count))
-            guard items.count >= 100 else {
-                throw MRCError.cannotTrain(reason: "\(corpus) gave only \(items.count) synthetic questions; is it WikiExtractor output (<doc title=\"…\"> … </doc>)?")
-            }
-            Diagnostics.note("\(items.count) \(what) questions from \(readFiles) file(s)\(laterParagraphs ? " (paragraphs \(skipped + 1)–\(skipped + pretrainParagraphs) of each article)" : ""); \(skippedArticles) article(s) skipped because the training data use their titles")
-            return items
-        }
-
-        /// `directory`, or with --folds its fold's reader `directory/fold-N` when it has one (a
-        /// cross-validation run's output).
-        func perFold(_ directory: String, fold k: Int) -> String {
-            let foldDirectory = directory + "/fold-\(k + 1)"
-            return folds > 1 && FileManager.default.fileExists(atPath: foldDirectory + "/model.safetensors") ? foldDirectory : directory
-        }
-
-        /// What the --teacher readers (an ensemble; fold k's with --folds) teach: their targets
-        /// on the training windows of `train`, and on the --distill-corpus questions `transferItems`
-        /// (none without them); (nil, nil) without --teacher.
-        func distillation(train: ReaderCorpus, transferItems: [QAItem], fold k: Int, options: ReaderTrainingOptions) throws
-            -> (taught: DistillationSet?, transfer: DistillationSet?) {
-            guard !teacher.isEmpty else { return (nil, nil) }
-            let readers = try teacher.map { try Reader.load(from: perFold($0, fold: k)) }
-            let ensemble = readers[0]
-            ensemble.ensemble = Array(readers.dropFirst())
-            let names = teacher.map { perFold($0, fold: k) }.joined(separator: " + ")
-            func labelled(_ what: String, total: Int, _ label: (@escaping (Int) -> Void) -> DistillationSet) -> DistillationSet {
-                let started = monotonicSeconds()
-                let set = label { done in Diagnostics.progress("\rdistillation: \(readers.count) teacher(s) labelled \(done)/\(total) \(what)") }
-                Diagnostics.progress("\n")
-                Diagnostics.note(String(format: "distillation: %d %@ labelled by %@ in %.0f s; the teachers' mean top probability %.2f",
-                                        set.count, what, names, monotonicSeconds() - started, set.meanTopProbability))
-                return set
-            }
-            let taught = labelled("training windows", total: train.trainableCount) {
-                ensemble.distillationTargets(training: train, options: options, goldWeight: distillGoldWeight, progress: $0)
-            }
-            guard !transferItems.isEmpty else { return (taught, nil) }
-            let transfer = ReaderCorpus(transferItems)
-            return (taught, labelled("--distill-corpus questions", total: transfer.count) {
-                ensemble.distillationTargets(transfer, windowLength: options.trainingWindowLength, progress: $0)
-            })
-        }
-
-        /// The synthetic questions in SQuAD format, for inspection (`korqa eval korquad` reads it).
-        func writeSquad(_ items: [QAItem], to path: String) throws {
-            let paragraphs: [[String: Any]] = items.map { item in
-                ["context": item.context,
-                 "qas": [["id": item.id, "question": item.question,
-                          "answers": item.answers.map { ["text": $0.text, "answer_start": $0.start] as [String: Any] }] as [String: Any]]]
-            }
-            let object: [String: Any] = ["version": "korqa-cloze", "data": [["title": "synthetic", "paragraphs": paragraphs]]]
-            try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path), options: .atomic)
-        }
-
-        func isFinished(_ directory: String) -> Bool {
-            guard let text = try? String(contentsOfFile: directory + "/training/metrics.jsonl", encoding: .utf8) else { return false }
-            return text.split(separator: "\n").count >= pretrainEpochs
-        }
-
-        // MARK: Cross-validation
-
-        func crossValidate(_ datasets: [SquadDataset], initial: Reader?, vocabulary: Vocabulary, options: ReaderTrainingOptions,
-                           distillationItems: [QAItem], display: TrainingDisplay, metadata: [String: String]) throws {
-            let split = datasets[0], extra = datasets.dropFirst().flatMap(\.items)
-            let assignment: [Int]
-            if let foldFile {
-                assignment = try ArticleFolds.parse(MRCFile.text(foldFile))
-                guard assignment.count == split.articles.count else {
-                    throw MRCError.malformed(path: foldFile, element: "", reason: "it assigns \(assignment.count) articles, \(train[0]) has \(split.articles.count)")
-                }
-                guard assignment.allSatisfy({ (0..<folds).contains($0) }) else {
-                    throw MRCError.malformed(path: foldFile, element: "", reason: "its folds are not all in 0..<\(folds) (--folds \(folds))")
-                }
-            } else {
-                assignment = ArticleFolds.assign(articleCount: split.articles.count, folds: folds, seed: seed)
-            }
-            var predictions: [String: String] = [:]
-            var rows: [String] = []
-            for k in 0..<folds {
-                let testArticles = assignment.indices.filter { assignment[$0] == k }
-                let rest = assignment.indices.filter { assignment[$0] != k }
-                // Validation (early stopping) comes from the training articles, never the test fold;
-                // with --no-holdout every article outside the test fold is trained on for all --epochs.
-                let inner = ArticleFolds.assign(articleCount: rest.count, folds: 10, seed: seed + UInt64(k))
-                let heldOut = noHoldout ? [] : rest.indices.filter { inner[$0] == 0 }.map { rest[$0] }
-                let trainArticles = rest.filter { !heldOut.contains($0) }  // ≤ 140 articles
-                let trainItems = split.subset(articles: trainArticles).items + extra
-                let validation = noHoldout ? trainingSample(trainItems) : split.subset(articles: heldOut).items
-                var foldOptions = options
-                if noHoldout { foldOptions.train.patience = epochs }
-                let test = split.subset(articles: testArticles)
-                let directory = out + "/fold-\(k + 1)"
-                let reader: Reader
-                if resume, FileManager.default.fileExists(atPath: directory + "/model.safetensors"),
-                   FileManager.default.fileExists(atPath: directory + "/done") {
-                    reader = try Reader.load(from: directory)
-                    Diagnostics.note("fold \(k + 1)/\(folds): already trained (\(directory))")
-                } else {
-                    let trainCorpus = ReaderCorpus(trainItems)
-                    let (taught, transfer) = try distillation(train: trainCorpus, transferItems: distillationItems, fold: k, options: options)
-                    // A cross-validation --init-from starts each fold from its own reader (run()
-                    // already loaded fold 1's as `initial`).
-                    var start = initial
-                    if let initFrom, k > 0, perFold(initFrom, fold: k) != initFrom { start = try Reader.load(from: perFold(initFrom, fold: k)) }
-                    Diagnostics.note("fold \(k + 1)/\(folds): training on \(trainCorpus.trainableCount) questions\(transfer.map { " + \($0.count) distillation questions" } ?? ""), \(noHoldout ? "watching F1 on \(validation.count) of them" : "validating on \(validation.count)"), testing on \(test.questionCount) (\(testArticles.count) articles)")
-                    let summary: TrainingSummary
-                    (reader, summary) = try Reader.train(train: trainCorpus, validation: ReaderCorpus(validation), options: foldOptions,
-                                                         vocabulary: vocabulary, initial: start, taught: taught, distillation: transfer, directory: directory, resume: resume,
-                                                         observer: display, metadata: metadata, keepLast: noHoldout)
-                    report(summary, what: noHoldout ? "training-sample" : "validation", prefix: "fold \(k + 1): ")
-                    _ = FileManager.default.createFile(atPath: directory + "/done", contents: Data())
-                }
-                let foldPredictions = reader.predict(test)
-                predictions.merge(foldPredictions) { a, _ in a }
-                let score = KorQuADMetric.score(test, predictions: foldPredictions)
-                print(String(format: "fold %d: EM %.2f  F1 %.2f  (%d questions)", k + 1, score.exactMatch, score.f1, score.count))
-                rows.append("{\"fold\":\(k + 1),\"exact_match\":\(JSON.number(score.exactMatch)),\"f1\":\(JSON.number(score.f1)),\"count\":\(score.count)}")
-            }
-            let pooled = KorQuADMetric.score(split, predictions: predictions)
-            print(String(format: "pooled (%d-fold cross-validation on %@, not an official score): EM %.2f  F1 %.2f  (%d questions)",
-                         folds, train[0], pooled.exactMatch, pooled.f1, pooled.count))
-            let json = "{\"folds\":[\(rows.joined(separator: ","))],\"pooled\":{\"exact_match\":\(JSON.number(pooled.exactMatch)),\"f1\":\(JSON.number(pooled.f1)),\"count\":\(pooled.count)}}\n"
-            try json.write(toFile: out + "/cv.json", atomically: true, encoding: .utf8)
-            let predictionData = try JSONSerialization.data(withJSONObject: predictions, options: [.sortedKeys])
-            try predictionData.write(to: URL(fileURLWithPath: out + "/cv-predictions.json"), options: .atomic)
-        }
+    func foldScored(_ fold: Int, of folds: Int, score: KorQuADMetric.Score) {
+        foldsDone = fold
+        print(String(format: "fold %d: EM %.2f  F1 %.2f  (%d questions)", fold, score.exactMatch, score.f1, score.count))
     }
 }

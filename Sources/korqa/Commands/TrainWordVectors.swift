@@ -72,12 +72,17 @@ extension KorQA {
         func run() throws {
             let started = monotonicSeconds()
             var excluded = Set<String>()
-            for path in excludeTitlesOf { excluded.formUnion(try SquadDataset.load(path: path).articles.map { SquadDataset.titleKey($0.title) }) }
-            let (text, skipped, bytes) = try readCorpus(excluding: excluded)
+            for path in excludeTitlesOf { excluded.formUnion(try SquadDataset.titleKeys([SquadDataset.load(path: path)])) }
+            let limit = maxMegabytes.map { $0 << 20 } ?? Int.max
+            let (text, report) = try SkipGramCorpus.read(corpus, excludedTitles: excluded, limitBytes: limit) { done, total, bytes in
+                Diagnostics.progress(String(format: "\rreading %@: file %d/%d, %.1f MB", corpus, done, total, Double(bytes) / 1e6))
+            }
+            Diagnostics.progress("\n")
+            let (skipped, bytes) = (report.skippedArticles, report.bytes)
             Diagnostics.note(String(format: "%d words (%d distinct) in %d lines, %.1f MB read in %.0f s%@", text.tokenCount, text.distinctWords,
                                     text.sentenceCount, Double(bytes) / 1e6, monotonicSeconds() - started,
                                     excluded.isEmpty ? "" : "; \(skipped) article(s) skipped because the --exclude-titles-of files use their titles"))
-            let resumeFrom = resume ? try loadCheckpoint() : nil
+            let resumeFrom = resume ? try SkipGram.Checkpoint.load(from: checkpointPath) : nil
             if let resumeFrom { Diagnostics.note("resuming after epoch \(resumeFrom.epoch) from \(checkpointPath)") }
             let interactive = isatty(2) != 0
             var lastLine = monotonicSeconds()
@@ -89,11 +94,7 @@ extension KorQA {
                 let line = String(format: "epoch %d/%d  %5.1f%%  loss %.4f  lr %.4f  %.0f words/s", p.epoch, epochs,
                                   100 * Double(p.tokensDone) / Double(p.tokensTotal), p.loss, p.learningRate, p.tokensPerSecond)
                 Diagnostics.progress(interactive ? "\r\u{1B}[K" + line : line + "\n")
-            }, checkpoint: { saved in
-                try SafeTensors.write([.init(name: "input", shape: [saved.input.count], values: saved.input),
-                                       .init(name: "output", shape: [saved.output.count], values: saved.output)],
-                                      metadata: ["korqa.epoch": String(saved.epoch)], to: checkpointPath)
-            })
+            }, checkpoint: { try $0.save(to: checkpointPath) })
             if interactive { Diagnostics.progress("\n") }
             let command = (["korqa"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let optionsJSON = String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
@@ -105,43 +106,6 @@ extension KorQA {
             }
             print(String(format: "done in %.0f s (training %.0f s): %d units × %d written to %@", monotonicSeconds() - started,
                          monotonicSeconds() - trainingStarted, vectors.unitCount, vectors.dimension, out))
-        }
-
-        /// Lines of every file (without the articles whose titles are excluded), up to --max-megabytes.
-        func readCorpus(excluding excluded: Set<String>) throws -> (SkipGramCorpus, skipped: Int, bytes: Int) {
-            let text = SkipGramCorpus()
-            var skipped = 0, bytes = 0
-            let limit = maxMegabytes.map { $0 << 20 } ?? Int.max
-            let files = try TextCorpus.files(at: corpus)
-            for (f, file) in files.enumerated() where bytes < limit {
-                let data = try InputFile.contents(file) { CLIError.io("cannot read \(file): \($0)") }
-                var skipping = false
-                for line in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true) where bytes < limit {
-                    if let title = ClozeQuestions.wikiExtractorTitle(line) {
-                        skipping = excluded.contains(SquadDataset.titleKey(title))
-                        if skipping { skipped += 1 }
-                        continue
-                    }
-                    if line.hasPrefix("</doc>") { skipping = false; continue }
-                    if skipping { continue }
-                    text.add(line: String(line))
-                    bytes += line.utf8.count
-                }
-                Diagnostics.progress(String(format: "\rreading %@: file %d/%d, %.1f MB", corpus, f + 1, files.count, Double(bytes) / 1e6))
-            }
-            Diagnostics.progress("\n")
-            return (text, skipped, bytes)
-        }
-
-        func loadCheckpoint() throws -> SkipGram.Checkpoint {
-            guard FileManager.default.fileExists(atPath: checkpointPath) else {
-                throw CLIError.usage("--resume: there is no \(checkpointPath) to continue from; run without --resume")
-            }
-            let file = try SafeTensorsFile(path: checkpointPath)
-            guard let epoch = file.metadata["korqa.epoch"].flatMap(Int.init), let input = file.values("input"), let output = file.values("output") else {
-                throw CLIError.io("\(checkpointPath) is not a word-vector checkpoint")
-            }
-            return SkipGram.Checkpoint(epoch: epoch, input: input, output: output)
         }
     }
 }

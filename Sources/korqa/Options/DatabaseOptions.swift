@@ -1,6 +1,7 @@
 import ArgumentParser
 import FAQRetrieval
 import Foundation
+import QAEngine
 
 /// `--db PATH`, shared by the FAQ commands.
 struct DatabaseOptions: ParsableArguments {
@@ -9,31 +10,17 @@ struct DatabaseOptions: ParsableArguments {
         valueName: "PATH"))
     var path: String?
 
-    var resolvedPath: String { path ?? Paths.defaultDatabase }
+    var resolvedPath: String { path ?? Home.current.defaultDatabase }
 
-    /// Opens the index. The default index is filled from the bundled FAQ files the first time
-    /// (and whenever it is empty); an explicit --db must already exist.
-    /// `readOnly`: the caller only searches (ask, chat), so an index it may not write works.
+    /// Opens the index (the engine's rules: the default one is filled from the bundled files on
+    /// first use; an explicit --db must exist). `readOnly`: the caller only searches.
     func open(quiet: Bool = false, readOnly: Bool = false) throws -> FAQStore {
-        if let path {
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw CLIError.usage("no FAQ index at \(path); create it with: korqa index FILE --db \(path)")
+        try Home.current.openIndex(path, readOnly: readOnly) { event in
+            guard !quiet else { return }
+            switch event {
+            case .seeding(let path, let files): Diagnostics.note("building the FAQ index \(path) from \(files.count) bundled file(s)…")
+            case .seeded(let entries): Diagnostics.note("indexed \(entries) FAQ entries")
             }
-            return try FAQStore(path: path, readOnly: readOnly)
         }
-        let store = try FAQStore(path: Paths.defaultDatabase)
-        if try store.count() == 0 { try Self.seed(store, quiet: quiet) }
-        return store
-    }
-
-    static func seed(_ store: FAQStore, quiet: Bool) throws {
-        let files = Paths.bundledFAQFiles()
-        guard !files.isEmpty else {
-            throw CLIError.usage("the FAQ index \(store.path) is empty and no bundled faq/ folder was found; index a file with: korqa index FILE (or set KORQA_HOME to a KorQA checkout)")
-        }
-        if !quiet { Diagnostics.note("building the FAQ index \(store.path) from \(files.count) bundled file(s)…") }
-        let parsed = try files.map { try FAQFile.read(path: $0) }
-        _ = try store.importFiles(parsed)
-        if !quiet { Diagnostics.note("indexed \(try store.count()) FAQ entries") }
     }
 }

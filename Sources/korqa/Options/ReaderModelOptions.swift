@@ -1,13 +1,12 @@
 import ArgumentParser
 import Foundation
 import MRCReader
+import QAEngine
 
 /// `--model DIR|default`, shared by the commands that run the reader.
 struct ReaderModelOptions: ParsableArguments {
-    static let shippedName = "reader-korquad"
-
-    @Option(name: .customLong("model"), help: ArgumentHelp(
-        "A reader directory from `korqa train reader`, or `default` for the shipped resources/\(shippedName).", valueName: "DIR"))
+        @Option(name: .customLong("model"), help: ArgumentHelp(
+        "A reader directory from `korqa train reader`, or `default` for the shipped resources/\(KorQAHome.shippedReader).", valueName: "DIR"))
     var path = "default"
 
     @Option(help: "Threads (2 runs the two LSTM directions side by side).") var threads = 1
@@ -27,29 +26,12 @@ struct ReaderModelOptions: ParsableArguments {
     }
 
     func load() throws -> Reader {
-        let reader = try Self.load(path, ensembleWith: ensembleWith)
+        let reader = try Home.current.reader(path, ensembleWith: ensembleWith)
         if let window {
             reader.settings.windowLength = window
             reader.settings.windowStride = window / 2
         }
         if let maxAnswer { reader.settings.maxAnswerLength = maxAnswer }
         return reader
-    }
-
-    /// The reader at `path` ("default": the shipped one) with the readers at `partners` as its
-    /// ensemble.
-    static func load(_ path: String, ensembleWith partners: [String]) throws -> Reader {
-        let reader = try load(path)
-        reader.ensemble = try partners.map { try load($0) }
-        return reader
-    }
-
-    /// A reader directory, or the shipped one for "default".
-    static func load(_ path: String) throws -> Reader {
-        if path != "default" { return try Reader.load(from: path) }
-        guard let resources = Paths.shipped("resources"), FileManager.default.fileExists(atPath: resources + "/" + Self.shippedName) else {
-            throw CLIError.usage("no shipped reader found (resources/\(Self.shippedName)); pass --model DIR or set KORQA_HOME to a KorQA checkout")
-        }
-        return try Reader.load(from: resources + "/" + Self.shippedName)
     }
 }

@@ -125,9 +125,6 @@ final class Output {
 }
 
 enum JSON {
-    /// A JSON number (finite; non-finite values become null).
-    static func number(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "null" }
-
     /// A JSON string literal for `text` (RFC 8259 escaping; non-ASCII is written as UTF-8).
     static func quote(_ text: String) -> String {
         var out = "\""

@@ -5,7 +5,7 @@ import Glibc
 
 /// Shows training progress on stderr: a redrawn bar with rate and ETA on a terminal, a plain
 /// line per epoch (and every 30 s) when piped.
-final class TrainingDisplay: TrainingObserver {
+class TrainingDisplay: TrainingObserver {
     let interactive = isatty(2) != 0
     var lastLine = monotonicSeconds()
 

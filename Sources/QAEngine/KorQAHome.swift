@@ -1,0 +1,120 @@
+import FAQRetrieval
+import Foundation
+import IntentClassifier
+import MRCReader
+
+/// Where KorQA keeps the user's data and finds what it ships with (resources/ and faq/), and
+/// the one place that turns "the default model" or "the default index" into files. Every
+/// front end (the CLI, the chat, a server) resolves models and indexes here.
+public struct KorQAHome: Sendable {
+    /// $XDG_DATA_HOME/korqa, or ~/.local/share/korqa: the default index and chat history.
+    public var dataDirectory: String
+    /// Folders searched, in order, for a shipped folder ("resources", "faq").
+    public var searchPaths: [String]
+
+    public init(dataDirectory: String, searchPaths: [String]) {
+        self.dataDirectory = dataDirectory
+        self.searchPaths = searchPaths
+    }
+
+    /// The usual places: $KORQA_HOME, then the nearest ancestor (up to 5 levels) of the folder
+    /// holding `executable` (a checkout's .build/release/korqa finds the checkout), then the
+    /// install prefix's share/korqa (`make install`), then /usr/local/share/korqa.
+    public static func standard(executable: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> KorQAHome {
+        let data: String
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { data = xdg + "/korqa" } else {
+            data = (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share/korqa"
+        }
+        var paths: [String] = []
+        if let home = environment["KORQA_HOME"], !home.isEmpty { paths.append(home) }
+        var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        // bin/korqa of an installation finds ../share/korqa.
+        paths.append(directory.deletingLastPathComponent().appendingPathComponent("share/korqa").path)
+        for _ in 0..<5 {
+            paths.append(directory.path)
+            directory.deleteLastPathComponent()
+        }
+        paths.append("/usr/local/share/korqa")
+        return KorQAHome(dataDirectory: data, searchPaths: paths)
+    }
+
+    /// The default FAQ index, shared by `index`, `ask` and `chat`.
+    public var defaultDatabase: String { dataDirectory + "/faq.sqlite" }
+    public var chatHistory: String { dataDirectory + "/chat_history" }
+
+    /// The shipped folder `name`, from the first search path that has it.
+    public func shipped(_ name: String) -> String? {
+        searchPaths.map { $0 + "/" + name }.first { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && d.boolValue }
+    }
+
+    /// The FAQ files shipped in faq/ (CSV, TSV, JSON, JSON lines), in name order.
+    public func bundledFAQFiles() -> [String] {
+        guard let directory = shipped("faq"), let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        let formats: Set = ["csv", "tsv", "json", "jsonl"]
+        return names.filter { formats.contains(($0 as NSString).pathExtension.lowercased()) }.sorted().map { directory + "/" + $0 }
+    }
+
+    // MARK: Models
+
+    /// The shipped reader's folder name under resources/.
+    public static let shippedReader = "reader-korquad"
+    /// The shipped intent model's folder name under resources/.
+    public static let shippedIntentModel = "intent-3i4k"
+
+    /// The folder of a shipped model, or `QAEngineError.shippedModelMissing`.
+    public func shippedModel(_ name: String) throws(QAEngineError) -> String {
+        guard let resources = shipped("resources"), FileManager.default.fileExists(atPath: resources + "/" + name) else {
+            throw .shippedModelMissing(name: "resources/" + name, searched: searchPaths)
+        }
+        return resources + "/" + name
+    }
+
+    /// The reader at `path` ("default" or nil: the shipped one), with the readers at `partners`
+    /// as its ensemble (their span log-probabilities averaged).
+    public func reader(_ path: String?, ensembleWith partners: [String] = []) throws -> Reader {
+        func one(_ path: String?) throws -> Reader {
+            guard let path, path != "default" else { return try Reader.load(from: try shippedModel(Self.shippedReader)) }
+            return try Reader.load(from: path)
+        }
+        let reader = try one(path)
+        reader.ensemble = try partners.map { try one($0) }
+        return reader
+    }
+
+    /// The intent model at `path` (nil or "default": the shipped one).
+    public func intentClassifier(_ path: String?) throws -> IntentClassifier {
+        guard let path, path != "default" else { return try IntentClassifier.load(from: try shippedModel(Self.shippedIntentModel)) }
+        return try IntentClassifier.load(from: path)
+    }
+
+    // MARK: The FAQ index
+
+    /// What opening the default index did.
+    public enum IndexEvent: Sendable {
+        /// The default index is empty: it is being filled from these bundled files.
+        case seeding(path: String, files: [String])
+        /// It now holds this many entries.
+        case seeded(entries: Int)
+    }
+
+    /// Opens the FAQ index at `path`; nil opens the default index, filling it from the bundled
+    /// FAQ files the first time (and whenever it is empty). An index given by path must exist.
+    /// `readOnly`: the caller only searches, so an index it may not write works (the default
+    /// index is writable the first time, to be filled).
+    public func openIndex(_ path: String?, readOnly: Bool = false, events: (IndexEvent) -> Void = { _ in }) throws -> FAQStore {
+        if let path {
+            guard FileManager.default.fileExists(atPath: path) else { throw QAEngineError.noIndex(path: path) }
+            return try FAQStore(path: path, readOnly: readOnly)
+        }
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let store = try FAQStore(path: defaultDatabase)
+        if try store.count() == 0 {
+            let files = bundledFAQFiles()
+            guard !files.isEmpty else { throw QAEngineError.nothingToSeed(index: store.path, searched: searchPaths) }
+            events(.seeding(path: store.path, files: files))
+            _ = try store.importFiles(try files.map { try FAQFile.read(path: $0) })
+            events(.seeded(entries: try store.count()))
+        }
+        return store
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// What the engine can fail with (errors of the stores and models it holds arrive as their own
+/// targets' errors). Messages say what and where; front ends add how to fix it.
+public enum QAEngineError: Error, Equatable, Sendable {
+    /// A shipped model folder (e.g. resources/reader-korquad) is in none of the searched folders.
+    case shippedModelMissing(name: String, searched: [String])
+    /// No FAQ index exists at this path.
+    case noIndex(path: String)
+    /// The default index is empty and no bundled faq/ folder was found to fill it.
+    case nothingToSeed(index: String, searched: [String])
+    /// A routing table line is malformed.
+    case badTable(path: String, line: Int, reason: String)
+}
+
+extension QAEngineError: CustomStringConvertible, LocalizedError {
+    public var description: String {
+        switch self {
+        case .shippedModelMissing(let name, let searched):
+            return "no shipped \(name) found (looked in \(searched.joined(separator: ", ")))"
+        case .noIndex(let path):
+            return "no FAQ index at \(path)"
+        case .nothingToSeed(let index, let searched):
+            return "the FAQ index \(index) is empty and no bundled faq/ folder was found (looked in \(searched.joined(separator: ", ")))"
+        case .badTable(let path, let line, let reason):
+            return "\(path):\(line): \(reason)"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}
