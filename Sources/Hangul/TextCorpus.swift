@@ -10,7 +10,7 @@ public enum TextCorpus {
     public static func files(at path: String) throws(HangulError) -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .corpusIO(path: path, reason: "no such file or folder")
+            throw .corpusIO(path: path, reason: "no such file or directory")
         }
         guard isDirectory.boolValue else { return [path] }
         let enumerator = FileManager.default.enumerator(atPath: path)

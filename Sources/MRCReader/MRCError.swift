@@ -10,8 +10,8 @@ public enum MRCError: Error, Equatable, Sendable {
     case badModel(path: String, reason: String)
     /// Training cannot start (no usable answers, an empty corpus, …).
     case cannotTrain(reason: String)
-    /// A `ReaderRunConfig` field holds an impossible or contradictory value.
-    case invalidRunConfig(field: String, reason: String)
+    /// `ReaderRunConfig` fields hold an impossible or contradictory value.
+    case invalidRunConfig(fields: [String], reason: String)
 }
 
 extension MRCError: CustomStringConvertible {
@@ -24,7 +24,7 @@ extension MRCError: CustomStringConvertible {
             return "no reader model at '\(path)' (expected model.safetensors and vocab.txt there)"
         case .badModel(let path, let reason): return "reader model '\(path)': \(reason)"
         case .cannotTrain(let reason): return reason
-        case .invalidRunConfig(let field, let reason): return "\(field) \(reason)"
+        case .invalidRunConfig(let fields, let reason): return "\(fields.joined(separator: ", ")) \(reason)"
         }
     }
 }

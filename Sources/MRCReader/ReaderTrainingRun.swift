@@ -72,7 +72,7 @@ public struct ReaderRunConfig: Codable, Equatable, Sendable {
 
     /// Refuses impossible or contradictory settings before anything is read or written.
     public func check() throws(MRCError) {
-        func bad(_ field: String, _ reason: String) -> MRCError { .invalidRunConfig(field: field, reason: reason) }
+        func bad(_ field: String, _ reason: String) -> MRCError { .invalidRunConfig(fields: [field], reason: reason) }
         guard !train.isEmpty else { throw bad("train", "give at least one training file") }
         for (name, value) in [("epochs", epochs), ("batchSize", batchSize), ("patience", patience), ("embed", embed ?? 1),
                               ("hidden", hidden ?? 1), ("layers", layers ?? 1), ("folds", folds),
@@ -93,11 +93,11 @@ public struct ReaderRunConfig: Codable, Equatable, Sendable {
         if initFrom != nil {
             let given = [("wordVectors", wordVectors != nil), ("embed", embed != nil), ("hidden", hidden != nil), ("layers", layers != nil),
                          ("modelingLayers", modelingLayers != nil)].filter(\.1).map(\.0)
-            if let first = given.first {
-                throw bad(first, "a reader started from another keeps that reader's architecture and word vectors; drop \(given.joined(separator: ", "))")
+            if !given.isEmpty {
+                throw MRCError.invalidRunConfig(fields: given, reason: "cannot be set when starting from another reader: it keeps the architecture and word vectors of the reader it starts from")
             }
         }
-        if teacher.isEmpty && distillCorpus != nil { throw bad("distillCorpus", "makes questions for teachers to label, and no teacher is given") }
+        if teacher.isEmpty && distillCorpus != nil { throw bad("teacher", "is needed: the distillation corpus makes questions for teachers to label") }
         guard (0...1).contains(distillGoldWeight) else { throw bad("distillGoldWeight", "must be in [0, 1] (got \(distillGoldWeight))") }
         if folds > 1 && dev != nil { throw bad("dev", "cannot be combined with cross-validation (each fold holds out its own validation articles)") }
         if noHoldout && dev != nil { throw bad("dev", "cannot be combined with training on every question (no hold-out)") }

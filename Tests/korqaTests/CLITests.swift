@@ -90,7 +90,14 @@ func scratchDirectory() -> String {
         let chat = try korqa(["chat", "--db", db], input: Data("환불 신청\n/top 2\n/nonsense\n/quit\n배송\n".utf8))
         #expect(chat.status == 0)
         #expect(chat.out.contains("주문 내역에서 환불을 신청하세요."))
-        #expect(chat.out.contains("showing the 2 best answers") && chat.out.contains("unknown command /nonsense"))
+        #expect(chat.out.contains("답을 2개까지 보여 줄게요") && chat.out.contains("모르는 명령이에요: /nonsense"))
+        let english = try korqa(["chat", "--db", db, "--lang", "en"], input: Data("/top 2\n/nonsense\n".utf8))
+        #expect(english.out.contains("showing the 2 best answers") && english.out.contains("unknown command /nonsense"))
+        // --json: one object per line, the route and the scores the decision used.
+        let json = try korqa(["chat", "--db", db, "--json"], input: Data("환불하고 싶어요\n요약해 줘\n".utf8))
+        let lines = json.out.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(lines.count == 2 && lines[0]["route"] as? String == "faq" && lines[1]["route"] as? String == "summary", "\(json.out)")
+        #expect((lines[0]["scores"] as? [String: Any])?["answer_threshold"] as? Double == 0.37 && (lines[0]["intent"] as? [String: Any])?["name"] != nil)
         #expect(!chat.out.contains("보통 2~3일"))  // after /quit nothing is answered
 
         let missing = try korqa(["ask", "x", "--db", dir + "/none.sqlite"])

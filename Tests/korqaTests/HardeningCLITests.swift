@@ -60,6 +60,6 @@ import Testing
         try "question,answer\n배송은?,2일\n".write(toFile: dir + "/f.csv", atomically: true, encoding: .utf8)
         #expect(try korqa(["index", dir + "/f.csv", "--db", dir + "/f.sqlite"]).status == 0)
         let chat = try korqa(["chat", "--db", dir + "/f.sqlite"], input: Data("/passage \(dir)/missing.txt\n/passage\n".utf8))
-        #expect(chat.out.contains("no such file: \(dir)/missing.txt") && chat.out.contains("no passage set"), "\(chat.out)")
+        #expect(chat.out.contains("그런 파일이 없어요: \(dir)/missing.txt") && chat.out.contains("지문이 없어요"), "\(chat.out)")
     }
 }

@@ -120,9 +120,12 @@ extension KorQA {
 
         func validate() throws {
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
-            do { try config.check() } catch let MRCError.invalidRunConfig(field, reason) {
-                throw ValidationError("\(FlagName.of(field)) \(reason).")
+            let problem: MRCError?
+            do { try config.check(); problem = nil } catch { problem = error }
+            if case .invalidRunConfig(let fields, let reason)? = problem {
+                throw ValidationError("\(fields.map(FlagName.of).joined(separator: ", ")) \(reason).")
             }
+            if let problem { throw problem }
         }
 
         func run() throws {
