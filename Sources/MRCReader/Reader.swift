@@ -5,7 +5,7 @@ import WordVectors
 
 /// How a reader cuts contexts and decodes answers (stored with the model; may differ from the
 /// values it was trained with).
-public struct ReaderSettings: Codable, Equatable, Sendable {
+public struct ReaderSettings: ModelConfig {
     /// Syllables per window a context is read in; longer contexts are read in overlapping
     /// windows. Training cuts shorter windows (`ReaderTrainingOptions.trainingWindowLength`);
     /// the BiLSTMs read longer ones fine, and a window that holds the whole passage lets the
@@ -186,7 +186,7 @@ public final class Reader: @unchecked Sendable {
         try vocabulary.save(to: directory + "/" + Self.vocabularyFile)
         if let wordVectors { try wordVectors.save(to: directory + "/" + Self.wordVectorFile) }
         var meta = metadata
-        meta[Self.settingsKey] = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+        meta[Self.settingsKey] = settings.json  // sorted keys: the same run writes the same bytes
         try Checkpoint.save(model.store, to: directory + "/" + Self.modelFile, config: model.config.json,
                             vocabularyFingerprint: String(vocabulary.fingerprint), metadata: meta)
     }

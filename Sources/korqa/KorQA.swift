@@ -52,13 +52,13 @@ struct KorQA: ParsableCommand {
         Korean text with offsets into the original. `korqa chat` routes each line to the right \
         one. Nothing leaves the machine.
 
-        Start here:
-          korqa chat                                   the chatbot (Korean; /help inside)
-          korqa ask "비밀번호를 잊어버렸어요"            one question, answered from the FAQ index
-          korqa index my_faq.csv                       add your FAQ file to the index
-          korqa read --context-file doc.txt "누가 …?"   read an answer out of a passage
-          korqa intent "창문 좀 닫아 줘"                 what kind of utterance a line is
-          korqa tokenize --unit jamo --json "한국어"     tokens with offsets
+        Start here (each command's --help has more examples):
+          korqa chat
+          korqa ask "비밀번호를 잊어버렸어요"
+          korqa index my_faq.csv
+          korqa read --context-file doc.txt "지미 카터는 언제 태어났나?"
+          korqa intent "창문 좀 닫아 줘"
+          korqa tokenize --unit jamo --json "한국어"
         """,
         version: "0.1.0",
         subcommands: [Chat.self, Ask.self, Read.self, Index.self, Intent.self, Normalize.self, Tokenize.self, Train.self, Eval.self, Bench.self]

@@ -2,12 +2,14 @@ import Foundation
 import Testing
 
 /// Runs `korqa` with arguments and standard input; returns (stdout, stderr, exit status).
-func korqa(_ arguments: [String], input: Data = Data(), environment: [String: String] = [:]) throws -> (out: String, err: String, status: Int32) {
+func korqa(_ arguments: [String], input: Data = Data(), environment: [String: String] = [:], executable: String? = nil,
+           removing removed: [String] = []) throws -> (out: String, err: String, status: Int32) {
     let process = Process()
-    process.executableURL = Bundle.main.bundleURL.appendingPathComponent("korqa")
+    process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Bundle.main.bundleURL.appendingPathComponent("korqa")
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
+    for k in removed { env[k] = nil }
     process.environment = env
     let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
     process.standardInput = stdin
@@ -112,6 +114,24 @@ func scratchDirectory() -> String {
         #expect(FileManager.default.fileExists(atPath: home + "/korqa/faq.sqlite"))
         let again = try korqa(["ask", "KorQA가 뭐예요?"], environment: ["XDG_DATA_HOME": home])
         #expect(!again.err.contains("building"))  // reused
+    }
+
+    /// `make install`'s layout (PREFIX/bin/korqa beside PREFIX/share/korqa/{faq,resources}): the
+    /// installed korqa finds its files from any folder, with no KORQA_HOME.
+    @Test func installedLayoutFindsItsFiles() throws {
+        let prefix = scratchDirectory(), home = scratchDirectory()
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: prefix + "/bin", withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: prefix + "/share/korqa", withIntermediateDirectories: true)
+        try manager.copyItem(atPath: Bundle.main.bundleURL.appendingPathComponent("korqa").path, toPath: prefix + "/bin/korqa")
+        let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        try manager.copyItem(atPath: checkout + "/faq", toPath: prefix + "/share/korqa/faq")
+        let r = try korqa(["ask", "KorQA는 무엇인가요?"], environment: ["XDG_DATA_HOME": home], executable: prefix + "/bin/korqa", removing: ["KORQA_HOME"])
+        #expect(r.status == 0 && r.out.contains("한국어 자연어 이해"), "\(r.err)")
+        #expect(r.err.contains("building the FAQ index \(home)/korqa/faq.sqlite from 2 bundled file(s)"), "\(r.err)")
+        // No resources/ installed: the intent model is missing, and the message says where korqa looked.
+        let intent = try korqa(["intent", "안녕"], executable: prefix + "/bin/korqa", removing: ["KORQA_HOME"])
+        #expect(intent.status != 0 && intent.err.contains("resources/intent-3i4k") && intent.err.contains("\(prefix)/share/korqa"), "\(intent.err)")
     }
 }
 

@@ -97,7 +97,9 @@ extension KorQA {
             }, checkpoint: { try $0.save(to: checkpointPath) })
             if interactive { Diagnostics.progress("\n") }
             let command = (["korqa"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-            let optionsJSON = String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys  // the same run writes the same bytes
+            let optionsJSON = String(decoding: try encoder.encode(options), as: UTF8.self)
             try vectors.save(to: out, metadata: ["korqa.training_command": command, "korqa.word_vector_options": optionsJSON,
                                                  "korqa.corpus_words": String(text.tokenCount)])
             for word in probe.split(separator: ",") {
