@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// One search hit.
-public struct FAQResult: Equatable, Sendable {
+public struct FAQResult: Codable, Equatable, Sendable {
     public var id: Int64
     public var question: String
     public var answer: String

@@ -9,6 +9,8 @@ public enum IntentError: Error, Equatable, Sendable {
     case modelNotFound(path: String)
     case badModel(path: String, reason: String)
     case tooFewExamples(reason: String)
+    /// An `IntentRunConfig` field holds an impossible value.
+    case invalidRunConfig(field: String, reason: String)
 }
 
 extension IntentError: CustomStringConvertible {
@@ -22,6 +24,7 @@ extension IntentError: CustomStringConvertible {
         case .modelNotFound(let path): return "no intent model at '\(path)' (expected model.safetensors, vocab.txt and labels.txt there)"
         case .badModel(let path, let reason): return "intent model '\(path)': \(reason)"
         case .tooFewExamples(let reason): return reason
+        case .invalidRunConfig(let field, let reason): return "\(field) \(reason)"
         }
     }
 }

@@ -38,23 +38,33 @@ public enum RouteReason: String, Codable, Sendable {
     case noMatch
 }
 
-/// One FAQ or small-talk entry that matched.
+/// One FAQ or small-talk entry that matched: the search hit and whether it is small talk.
+/// Encoded flat (the hit's fields and `smalltalk` side by side); its fields read through
+/// (`match.answer`, `match.confidence`).
+@dynamicMemberLookup
 public struct Match: Codable, Equatable, Sendable {
-    public var id: Int64
-    public var question: String
-    public var answer: String
-    public var category: String?
-    public var source: String
-    /// BM25 (higher is better; comparable only within one query).
-    public var score: Double
-    /// 0...1: how much wording the line and the entry's question share (Dice of syllables and pairs).
-    public var confidence: Double
+    public var entry: FAQResult
     /// The entry comes from a small-talk source.
     public var smalltalk: Bool
 
-    public init(_ result: FAQResult, smalltalk: Bool) {
-        id = result.id; question = result.question; answer = result.answer; category = result.category
-        source = result.source; score = result.score; confidence = result.confidence; self.smalltalk = smalltalk
+    public init(_ entry: FAQResult, smalltalk: Bool) {
+        self.entry = entry
+        self.smalltalk = smalltalk
+    }
+
+    public subscript<T>(dynamicMember field: KeyPath<FAQResult, T>) -> T { entry[keyPath: field] }
+
+    enum Key: String, CodingKey { case smalltalk }
+
+    public init(from decoder: Decoder) throws {
+        entry = try FAQResult(from: decoder)
+        smalltalk = try decoder.container(keyedBy: Key.self).decode(Bool.self, forKey: .smalltalk)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try entry.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(smalltalk, forKey: .smalltalk)
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Hangul
 
@@ -114,5 +115,57 @@ extension String {
     /// its spaces taken out.
     func replacingSpaces() -> String {
         String(String.UnicodeScalarView(unicodeScalars.filter { $0 != " " }))
+    }
+}
+
+@Suite struct TextCorpusTests {
+    static let sample = """
+        <doc id="1" url="u" title="가나">
+        가나
+
+          첫 줄이다.  
+        둘째 줄.
+        </doc>
+        바깥 줄
+        <doc id="2" title="">
+        빈 제목
+        </doc>
+        """
+
+    @Test func oneReaderForWikiExtractorFiles() throws {
+        let data = Data(Self.sample.utf8)
+        var events: [String] = []
+        TextCorpus.forEachLine(in: data) { line in
+            switch line {
+            case .articleStart(let title): events.append("start \(title)")
+            case .articleEnd: events.append("end")
+            case .text(let bytes): events.append(String(decoding: bytes, as: UTF8.self))
+            }
+            return true
+        }
+        #expect(events == ["start 가나", "가나", "  첫 줄이다.  ", "둘째 줄.", "end", "바깥 줄", "start ", "빈 제목", "end"])
+        let articles = TextCorpus.articles(in: data)
+        #expect(articles.map(\.title) == ["가나", ""] && articles[0].lines == ["첫 줄이다.", "둘째 줄."] && articles[1].lines == ["빈 제목"])
+        // Stopping early: `false` ends the walk.
+        var seen = 0
+        TextCorpus.forEachLine(in: data) { _ in seen += 1; return seen < 3 }
+        #expect(seen == 3)
+        #expect(TextCorpus.titleKey("  Jimmy Carter ") == "jimmy carter")
+    }
+
+    @Test func filesAndTextLines() throws {
+        let folder = NSTemporaryDirectory() + "korqa-corpus-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder + "/AA", withIntermediateDirectories: true)
+        try Self.sample.write(toFile: folder + "/AA/wiki_01", atomically: true, encoding: .utf8)
+        try "하나\n둘\n".write(toFile: folder + "/AA/wiki_00", atomically: true, encoding: .utf8)
+        try "숨김".write(toFile: folder + "/.hidden", atomically: true, encoding: .utf8)
+        #expect(try TextCorpus.files(at: folder) == [folder + "/AA/wiki_00", folder + "/AA/wiki_01"])
+        #expect(try TextCorpus.files(at: folder + "/AA/wiki_00") == [folder + "/AA/wiki_00"])
+        #expect(throws: HangulError.corpusIO(path: folder + "/none", reason: "no such file or directory")) { try TextCorpus.files(at: folder + "/none") }
+        let all = try TextCorpus.textLines(at: folder, limitBytes: .max).map { String(decoding: $0, as: UTF8.self) }
+        #expect(all == ["하나", "둘", "가나", "  첫 줄이다.  ", "둘째 줄.", "바깥 줄", "빈 제목"])
+        // The limit keeps whole lines: the first line reaching it is the last.
+        #expect(try TextCorpus.textLines(at: folder, limitBytes: 7).count == 2)
+        #expect(throws: HangulError.self) { try TextCorpus.contents(of: folder + "/AA") }
     }
 }

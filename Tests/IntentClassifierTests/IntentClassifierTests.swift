@@ -151,3 +151,44 @@ func toyCorpus(_ count: Int, seed: UInt64) -> [LabeledText] {
         #expect(loaded.members.count == 2 && loaded.classify(texts) == e)
     }
 }
+
+final class RecordingIntentObserver: IntentRunObserver {
+    var notes: [String] = [], warnings: [String] = [], members: [Int] = []
+    func note(_ message: String) { notes.append(message) }
+    func warning(_ message: String) { warnings.append(message) }
+    func memberFinished(_ member: Int, of members: Int, summary: TrainingSummary) { self.members.append(member) }
+    func batchFinished(_ progress: TrainingProgress) {}
+    func epochFinished(_ record: EpochRecord) {}
+}
+
+@Suite struct IntentTrainingRunTests {
+    /// `korqa train intent --ensemble 2` from the library: malformed lines reported, two members
+    /// with their own folders, an ensemble that classifies the toy corpus.
+    @Test func trainsAnEnsembleFromAFile() throws {
+        let lines = toyCorpus(240, seed: 5).map { "\($0.label)\t\($0.text)" } + ["no tab here"]
+        let path = writeTemporary("train.tsv", lines.joined(separator: "\n") + "\n")
+        let out = (path as NSString).deletingLastPathComponent + "/model"
+        var config = IntentRunConfig(train: path, out: out)
+        // Warm-up is 200 steps: batches of 8 give 27 steps an epoch.
+        config.epochs = 15; config.patience = 15; config.batchSize = 8; config.embed = 16; config.hidden = 16; config.learningRate = 5e-3
+        config.ensemble = 2; config.names = ["0": "question", "1": "statement", "2": "command"]
+        let observer = RecordingIntentObserver()
+        let classifier = try IntentTrainingRun(config, observer: observer).run()
+        #expect(observer.members == [1, 2] && observer.warnings.count == 1 && observer.warnings[0].contains("train.tsv:241"), "\(observer.warnings)")
+        #expect(FileManager.default.fileExists(atPath: out + "/member-1/model.safetensors") && FileManager.default.fileExists(atPath: out + "/member-2/model.safetensors"))
+        let test = toyCorpus(60, seed: 99)
+        let predictions = classifier.classify(test.map(\.text))
+        let accuracy = Double(zip(predictions, test).filter { $0.label == $1.label }.count) / Double(test.count)
+        #expect(accuracy > 0.9 && predictions[0].name == config.names[predictions[0].label])
+    }
+
+    @Test func refusesImpossibleSettings() {
+        var config = IntentRunConfig(train: "x.tsv", out: "o")
+        config.hidden = 0
+        #expect(throws: IntentError.invalidRunConfig(field: "hidden", reason: "must be at least 1 (got 0)")) { try config.check() }
+        config = IntentRunConfig(train: "x.tsv", out: "o")
+        config.dropout = 1
+        #expect(throws: IntentError.self) { try config.check() }
+        #expect(throws: IntentError.self) { try IntentTrainingRun(IntentRunConfig(train: "/nonexistent.tsv", out: NSTemporaryDirectory() + "korqa-x-\(UUID())"), observer: RecordingIntentObserver()).run() }
+    }
+}

@@ -237,3 +237,37 @@ import Testing
         #expect(throws: WordVectorsError.self) { try SubwordVectors.load(from: path) }
     }
 }
+
+@Suite struct SkipGramFilesTests {
+    @Test func readsCorporaWithoutExcludedArticles() throws {
+        let folder = NSTemporaryDirectory() + "korqa-sg-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try """
+            <doc id="1" title="지미 카터">
+            지미 카터
+            카터는 대통령이다.
+            </doc>
+            <doc id="2" title="서울">
+            서울
+            서울은 도시이다.
+            </doc>
+            """.write(toFile: folder + "/wiki_00", atomically: true, encoding: .utf8)
+        var progress: [(Int, Int)] = []
+        let (all, allReport) = try SkipGramCorpus.read(folder) { done, total, _ in progress.append((done, total)) }
+        let (some, report) = try SkipGramCorpus.read(folder, excludedTitles: [TextCorpus.titleKey(" 지미 카터")])
+        #expect(allReport.skippedArticles == 0 && report.skippedArticles == 1 && progress.count == 1 && progress[0] == (1, 1))
+        #expect(all.sentenceCount == 4 && some.sentenceCount == 2 && report.bytes == "서울".utf8.count + "서울은 도시이다.".utf8.count)
+        let (limited, limitedReport) = try SkipGramCorpus.read(folder, limitBytes: 1)
+        #expect(limited.sentenceCount == 1 && limitedReport.bytes == "지미 카터".utf8.count)
+        #expect(throws: HangulError.self) { try SkipGramCorpus.read(folder + "/none") }
+    }
+
+    @Test func checkpointsRoundTripExactly() throws {
+        let path = NSTemporaryDirectory() + "korqa-sg-\(UUID().uuidString).checkpoint"
+        let saved = SkipGram.Checkpoint(epoch: 3, input: [1.5, -0.25, .leastNonzeroMagnitude], output: [0, 2, 3.25])
+        try saved.save(to: path)
+        let loaded = try SkipGram.Checkpoint.load(from: path)
+        #expect(loaded.epoch == 3 && loaded.input == saved.input && loaded.output == saved.output)
+        #expect(throws: WordVectorsError.nothingToResume(path: path + ".none")) { try SkipGram.Checkpoint.load(from: path + ".none") }
+    }
+}

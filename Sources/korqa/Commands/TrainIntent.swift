@@ -29,28 +29,32 @@ extension KorQA {
         @Option(help: "Validation data (default: a stratified 10% of --train).") var dev: String?
         @Option(help: "Output directory.") var out = "intent-model"
         @Option(help: "Maximum epochs.") var epochs = 20
-        @Option(help: "Random seed (weights, shuffling, dropout, validation split).") var seed: UInt64 = 1
-        @Option(help: "Batch size.") var batchSize = 32
-        @Option(help: "Peak learning rate (Adam, linear warm-up and decay).") var learningRate: Float = 2e-3
+        @OptionGroup var training: TrainingFlags
         @Option(help: "Epochs without improvement before stopping.") var patience = 4
         @Option(help: "Embedding size.") var embed = 96
         @Option(help: "LSTM hidden size per direction.") var hidden = 128
         @Option(help: "BiLSTM layers.") var layers = 1
         @Option(help: "Dropout probability.") var dropout: Float = 0.3
-        @Option(help: "Threads (2 runs the two LSTM directions side by side).") var threads = 2
         @Option(help: "Readable label names, e.g. 0=fragment,1=statement.") var names: String?
         @Option(help: "Train N models from seeds SEED…SEED+N-1 (each with its own validation split) and average them; saved as OUT/member-1 … member-N.")
         var ensemble = 1
-        @Flag(help: "Continue from OUT/training/last.safetensors (each member's, for an ensemble).") var resume = false
+
+        /// The run these flags describe (field names are the flags' names in camelCase).
+        func config() throws -> IntentRunConfig {
+            var c = IntentRunConfig(train: train, out: out)
+            c.dev = dev; c.epochs = epochs; c.seed = training.seed; c.batchSize = training.batchSize
+            c.learningRate = training.learningRate; c.patience = patience
+            c.embed = embed; c.hidden = hidden; c.layers = layers; c.dropout = dropout
+            c.names = try names.map(Self.parseNames) ?? [:]
+            c.ensemble = ensemble; c.resume = training.resume
+            return c
+        }
 
         func validate() throws {
-            for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--patience", patience), ("--embed", embed),
-                                  ("--hidden", hidden), ("--layers", layers), ("--threads", threads), ("--ensemble", ensemble)] where value < 1 {
-                throw ValidationError("\(name) must be at least 1 (got \(value)).")
-            }
-            guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive.") }
-            guard dropout >= 0 && dropout < 1 else { throw ValidationError("--dropout must be in [0, 1).") }
-            if let names { _ = try Self.parseNames(names) }
+            let run = try config()
+            let problem: IntentError?
+            do { try run.check(); problem = nil } catch { problem = error }
+            if case .invalidRunConfig(let field, let reason)? = problem { throw ValidationError("\(FlagName.of(field)) \(reason).") }
         }
 
         static func parseNames(_ text: String) throws -> [String: String] {
@@ -66,48 +70,22 @@ extension KorQA {
         }
 
         func run() throws {
-            Parallelism.configure(threads: threads)
-            try TrainingDirectory.checkOutput(out, resume: resume)
-            let (trainAll, trainProblems) = try LabeledData.read(path: train)
-            for p in trainProblems.prefix(20) { Diagnostics.warning("\(train):\(p); skipped") }
-            if trainProblems.count > 20 { Diagnostics.warning("… \(trainProblems.count - 20) more malformed lines in \(train)") }
-            guard !trainAll.isEmpty else { throw IntentError.noExamples(path: train) }
-            var devSet: [LabeledText]?
-            if let dev {
-                let (examples, devProblems) = try LabeledData.read(path: dev)
-                for p in devProblems.prefix(20) { Diagnostics.warning("\(dev):\(p); skipped") }
-                devSet = examples
-            }
-            var options = IntentTrainingOptions()
-            options.embeddingSize = embed
-            options.hiddenSize = hidden
-            options.layers = layers
-            options.dropout = dropout
-            options.names = try names.map(Self.parseNames) ?? [:]
-            let display = TrainingDisplay()
+            Parallelism.configure(threads: training.threads)
             let command = (["korqa"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let started = monotonicSeconds()
-            var members: [IntentClassifier] = []
-            for k in 1...ensemble {
-                let memberSeed = seed + UInt64(k - 1)
-                let directory = ensemble == 1 ? out : out + "/member-\(k)"
-                var trainSet = trainAll, validation: [LabeledText]
-                if let devSet { validation = devSet } else {
-                    (trainSet, validation) = LabeledData.stratifiedSplit(trainAll, fraction: 0.1, seed: memberSeed)
-                }
-                options.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: 200,
-                                            decay: .linear, clipNorm: 5, patience: patience, seed: memberSeed)
-                Diagnostics.note("\(ensemble > 1 ? "member \(k)/\(ensemble): " : "")training on \(trainSet.count) examples, validating on \(validation.count); output \(directory)")
-                let (classifier, summary) = try IntentClassifier.train(
-                    train: trainSet, validation: validation, options: options, directory: directory, resume: resume, observer: display,
-                    metadata: ["korqa.training_command": command, "korqa.training_data": train, "korqa.seed": String(memberSeed)])
-                print(String(format: "%@best epoch %d: validation macro-F1 %.4f%@; %d epochs", ensemble > 1 ? "member \(k): " : "",
-                             summary.bestEpoch, summary.bestMetric, summary.stoppedEarly ? " (stopped early)" : "", summary.records.count))
-                members.append(classifier)
-            }
-            let classifier = try IntentClassifier.ensemble(members)
+            let classifier = try IntentTrainingRun(try config(), observer: IntentRunDisplay(), metadata: ["korqa.training_command": command]).run()
             print(String(format: "trained in %.0f s; model written to %@ (labels: %@)", monotonicSeconds() - started, out,
                          zip(classifier.labels, classifier.names).map { $0 == $1 ? $0 : "\($0)=\($1)" }.joined(separator: ", ")))
         }
+    }
+}
+
+/// Shows an intent training run: progress on stderr, each member's result on stdout.
+final class IntentRunDisplay: TrainingDisplay, IntentRunObserver {
+    func note(_ message: String) { Diagnostics.note(message) }
+    func warning(_ message: String) { Diagnostics.warning(message) }
+    func memberFinished(_ member: Int, of members: Int, summary: TrainingSummary) {
+        print(String(format: "%@best epoch %d: validation macro-F1 %.4f%@; %d epochs", members > 1 ? "member \(member): " : "",
+                     summary.bestEpoch, summary.bestMetric, summary.stoppedEarly ? " (stopped early)" : "", summary.records.count))
     }
 }

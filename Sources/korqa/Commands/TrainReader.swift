@@ -71,9 +71,7 @@ extension KorQA {
         @Option(help: "Cross-validation folds over the first --train file (1 = no cross-validation).") var folds = 1
         @Option(help: "Fold assignment: lines index<TAB>fold<TAB>title, one per article of the first --train file.") var foldFile: String?
         @Option(help: "Maximum epochs.") var epochs = 12
-        @Option(help: "Random seed (weights, shuffling, dropout, splits).") var seed: UInt64 = 1
-        @Option(help: "Batch size (windows).") var batchSize = 32
-        @Option(help: "Peak learning rate (Adam, linear warm-up and decay).") var learningRate: Float = 2e-3
+        @OptionGroup var training: TrainingFlags
         @Option(help: "Epochs without a better validation F1 before stopping.") var patience = 3
         @Option(help: "Learning-rate warm-up steps (batches).") var warmupSteps = 300
         @Option(help: "Validate and keep a moving average of the weights with this decay per step (e.g. 0.995; 0 = off).")
@@ -97,8 +95,6 @@ extension KorQA {
         @Option(help: "Use at most this many questions of each --train file (quick trials).") var limit: Int?
         @Flag(help: "Train on every --train question (no held-out articles): runs all --epochs, keeps the last epoch, and reports F1 on 500 training questions. With --folds, each fold trains this way on all articles outside its test fold (how the shipped reader is trained).")
         var noHoldout = false
-        @Option(help: "Threads (2 runs the two LSTM directions side by side).") var threads = 2
-        @Flag(help: "Continue an interrupted run from its last checkpoints.") var resume = false
 
         /// The run these flags describe (field names are the flags' names in camelCase).
         var config: ReaderRunConfig {
@@ -109,17 +105,16 @@ extension KorQA {
             c.wordVectors = wordVectors; c.initFrom = initFrom
             c.teacher = teacher; c.distillGoldWeight = distillGoldWeight; c.distillCorpus = distillCorpus; c.distillQuestions = distillQuestions
             c.folds = folds; c.foldFile = foldFile
-            c.epochs = epochs; c.seed = seed; c.batchSize = batchSize; c.learningRate = learningRate; c.patience = patience
+            c.epochs = epochs; c.seed = training.seed; c.batchSize = training.batchSize; c.learningRate = training.learningRate; c.patience = patience
             c.warmupSteps = warmupSteps; c.averageDecay = averageDecay
             c.embed = embed; c.hidden = hidden; c.layers = layers; c.modelingLayers = modelingLayers; c.dropout = dropout
             c.conditionalEnd = conditionalEnd
             c.window = window; c.stride = stride; c.readWindow = readWindow; c.maxAnswer = maxAnswer
-            c.limit = limit; c.noHoldout = noHoldout; c.resume = resume
+            c.limit = limit; c.noHoldout = noHoldout; c.resume = training.resume
             return c
         }
 
         func validate() throws {
-            guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
             let problem: MRCError?
             do { try config.check(); problem = nil } catch { problem = error }
             if case .invalidRunConfig(let fields, let reason)? = problem {
@@ -129,7 +124,7 @@ extension KorQA {
         }
 
         func run() throws {
-            Parallelism.configure(threads: threads)
+            Parallelism.configure(threads: training.threads)
             let command = (["korqa"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let result = try ReaderTrainingRun(config, observer: ReaderRunDisplay(), metadata: ["korqa.training_command": command]).run()
             if let pooled = result.pooled {
