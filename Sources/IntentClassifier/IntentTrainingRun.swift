@@ -48,56 +48,46 @@ public protocol IntentRunObserver: TrainingObserver {
     func memberFinished(_ member: Int, of members: Int, summary: TrainingSummary)
 }
 
-/// `korqa train intent` as a library call: reads the data (malformed lines reported and
-/// skipped), trains one model or an ensemble (OUT/member-k), and returns the classifier.
-public final class IntentTrainingRun {
-    public let config: IntentRunConfig
-    let observer: any IntentRunObserver
-    let metadata: [String: String]
-
-    public init(_ config: IntentRunConfig, observer: any IntentRunObserver, metadata: [String: String] = [:]) {
-        self.config = config
-        self.observer = observer
-        self.metadata = metadata
-    }
-
-    /// Examples of `path`; its malformed lines are reported (the first 20, then a count).
-    func read(_ path: String) throws -> [LabeledText] {
-        let (examples, problems) = try LabeledData.read(path: path)
-        for p in problems.prefix(20) { observer.warning("\(path):\(p); skipped") }
-        if problems.count > 20 { observer.warning("… \(problems.count - 20) more malformed lines in \(path)") }
-        return examples
-    }
-
-    public func run() throws -> IntentClassifier {
-        try config.check()
-        try TrainingDirectory.checkOutput(config.out, resume: config.resume)
-        let trainAll = try read(config.train)
-        guard !trainAll.isEmpty else { throw IntentError.noExamples(path: config.train) }
-        let devSet = try config.dev.map(read)
+extension IntentRunConfig {
+    /// `korqa train intent` as a library call: reads the data (malformed lines reported and
+    /// skipped), trains one model or an ensemble (OUT/member-k), and returns the classifier.
+    /// `metadata` goes into every saved model (e.g. the command line that started the run).
+    public func run(observer: any IntentRunObserver, metadata: [String: String] = [:]) throws -> IntentClassifier {
+        try check()
+        try TrainingDirectory.checkOutput(out, resume: resume)
+        /// Examples of `path`; its malformed lines are reported (the first 20, then a count).
+        func read(_ path: String) throws -> [LabeledText] {
+            let (examples, problems) = try LabeledData.read(path: path)
+            for p in problems.prefix(20) { observer.warning("\(path):\(p); skipped") }
+            if problems.count > 20 { observer.warning("… \(problems.count - 20) more malformed lines in \(path)") }
+            return examples
+        }
+        let trainAll = try read(train)
+        guard !trainAll.isEmpty else { throw IntentError.noExamples(path: train) }
+        let devSet = try dev.map(read)
         var options = IntentTrainingOptions()
-        options.embeddingSize = config.embed
-        options.hiddenSize = config.hidden
-        options.layers = config.layers
-        options.dropout = config.dropout
-        options.names = config.names
+        options.embeddingSize = embed
+        options.hiddenSize = hidden
+        options.layers = layers
+        options.dropout = dropout
+        options.names = names
         var members: [IntentClassifier] = []
-        for k in 1...config.ensemble {
-            let memberSeed = config.seed + UInt64(k - 1)
-            let directory = config.ensemble == 1 ? config.out : config.out + "/member-\(k)"
+        for k in 1...ensemble {
+            let memberSeed = seed + UInt64(k - 1)
+            let directory = ensemble == 1 ? out : out + "/member-\(k)"
             var trainSet = trainAll, validation: [LabeledText]
             if let devSet { validation = devSet } else {
                 (trainSet, validation) = LabeledData.stratifiedSplit(trainAll, fraction: 0.1, seed: memberSeed)
             }
-            options.train = TrainConfig(epochs: config.epochs, batchSize: config.batchSize, learningRate: config.learningRate, warmupSteps: 200,
-                                        decay: .linear, clipNorm: 5, patience: config.patience, seed: memberSeed)
-            observer.note("\(config.ensemble > 1 ? "member \(k)/\(config.ensemble): " : "")training on \(trainSet.count) examples, validating on \(validation.count); output \(directory)")
+            options.train = TrainConfig(epochs: epochs, batchSize: batchSize, learningRate: learningRate, warmupSteps: 200,
+                                        decay: .linear, clipNorm: 5, patience: patience, seed: memberSeed)
+            observer.note("\(ensemble > 1 ? "member \(k)/\(ensemble): " : "")training on \(trainSet.count) examples, validating on \(validation.count); output \(directory)")
             var meta = metadata
-            meta["korqa.training_data"] = config.train
+            meta["korqa.training_data"] = train
             meta["korqa.seed"] = String(memberSeed)
             let (classifier, summary) = try IntentClassifier.train(train: trainSet, validation: validation, options: options, directory: directory,
-                                                                   resume: config.resume, observer: observer, metadata: meta)
-            observer.memberFinished(k, of: config.ensemble, summary: summary)
+                                                                   resume: resume, observer: observer, metadata: meta)
+            observer.memberFinished(k, of: ensemble, summary: summary)
             members.append(classifier)
         }
         return try IntentClassifier.ensemble(members)

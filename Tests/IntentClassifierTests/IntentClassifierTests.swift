@@ -173,7 +173,7 @@ final class RecordingIntentObserver: IntentRunObserver {
         config.epochs = 15; config.patience = 15; config.batchSize = 8; config.embed = 16; config.hidden = 16; config.learningRate = 5e-3
         config.ensemble = 2; config.names = ["0": "question", "1": "statement", "2": "command"]
         let observer = RecordingIntentObserver()
-        let classifier = try IntentTrainingRun(config, observer: observer).run()
+        let classifier = try config.run(observer: observer)
         #expect(observer.members == [1, 2] && observer.warnings.count == 1 && observer.warnings[0].contains("train.tsv:241"), "\(observer.warnings)")
         #expect(FileManager.default.fileExists(atPath: out + "/member-1/model.safetensors") && FileManager.default.fileExists(atPath: out + "/member-2/model.safetensors"))
         let test = toyCorpus(60, seed: 99)
@@ -189,6 +189,6 @@ final class RecordingIntentObserver: IntentRunObserver {
         config = IntentRunConfig(train: "x.tsv", out: "o")
         config.dropout = 1
         #expect(throws: IntentError.self) { try config.check() }
-        #expect(throws: IntentError.self) { try IntentTrainingRun(IntentRunConfig(train: "/nonexistent.tsv", out: NSTemporaryDirectory() + "korqa-x-\(UUID())"), observer: RecordingIntentObserver()).run() }
+        #expect(throws: IntentError.self) { try IntentRunConfig(train: "/nonexistent.tsv", out: NSTemporaryDirectory() + "korqa-x-\(UUID())").run(observer: RecordingIntentObserver()) }
     }
 }

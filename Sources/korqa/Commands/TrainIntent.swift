@@ -73,7 +73,7 @@ extension KorQA {
             Parallelism.configure(threads: training.threads)
             let command = (["korqa"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let started = monotonicSeconds()
-            let classifier = try IntentTrainingRun(try config(), observer: IntentRunDisplay(), metadata: ["korqa.training_command": command]).run()
+            let classifier = try config().run(observer: IntentRunDisplay(), metadata: ["korqa.training_command": command])
             print(String(format: "trained in %.0f s; model written to %@ (labels: %@)", monotonicSeconds() - started, out,
                          zip(classifier.labels, classifier.names).map { $0 == $1 ? $0 : "\($0)=\($1)" }.joined(separator: ", ")))
         }
