@@ -98,13 +98,13 @@ public struct KorQAHome: Sendable {
     }
 
     /// Opens the FAQ index at `path`; nil opens the default index, filling it from the bundled
-    /// FAQ files the first time (and whenever it is empty). An index given by path must exist.
-    /// `readOnly`: the caller only searches, so an index it may not write works (the default
-    /// index is writable the first time, to be filled).
-    public func openIndex(_ path: String?, readOnly: Bool = false, events: (IndexEvent) -> Void = { _ in }) throws -> FAQStore {
+    /// FAQ files the first time (and whenever it is empty). An index given by path must exist
+    /// unless `create` (indexing into a new file). `readOnly`: the caller only searches, so an
+    /// index it may not write works (the default index is writable the first time, to be filled).
+    public func openIndex(_ path: String?, readOnly: Bool = false, create: Bool = false, events: (IndexEvent) -> Void = { _ in }) throws -> FAQStore {
         if let path {
-            guard FileManager.default.fileExists(atPath: path) else { throw QAEngineError.noIndex(path: path) }
-            return try FAQStore(path: path, readOnly: readOnly)
+            guard create || FileManager.default.fileExists(atPath: path) else { throw QAEngineError.noIndex(path: path) }
+            return try FAQStore(path: path, readOnly: readOnly && !create)
         }
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let store = try FAQStore(path: defaultDatabase)

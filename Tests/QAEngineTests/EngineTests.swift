@@ -151,6 +151,9 @@ func tinyEngine(policy: RoutingPolicy = RoutingPolicy()) throws -> (Engine, FAQS
         _ = try home.openIndex(nil) { event in events.append("\(event)") }
         #expect(events.isEmpty)
         #expect(throws: QAEngineError.noIndex(path: first + "/none.sqlite")) { try home.openIndex(first + "/none.sqlite") }
+        // Indexing into a new file creates it (empty: given paths are never seeded).
+        #expect(try home.openIndex(first + "/new.sqlite", create: true).count() == 0)
+        #expect(FileManager.default.fileExists(atPath: first + "/new.sqlite"))
         let empty = KorQAHome(dataDirectory: first + "/data2", searchPaths: [first])
         #expect(throws: QAEngineError.self) { try empty.openIndex(nil) }
     }

@@ -70,8 +70,10 @@ extension KorQA {
                     elapsed = monotonicSeconds() - started
                 }
                 let tokensPerSecond = Double(steps * b * length) / elapsed
-                let line = "{\"mode\":\"\(mode)\",\"batch\":\(b),\"length\":\(length),\"threads\":\(threads),\"steps\":\(steps),\"seconds\":\(elapsed),\"tokens_per_s\":\(Int(tokensPerSecond)),\"peak_rss_mb\":\(peakResidentMegabytes()),\"blas_core\":\"\(BLASThreads.coreName)\"}"
-                print(json ? line : "\(mode) batch \(b): \(Int(tokensPerSecond)) tokens/s (\(steps) steps in \(String(format: "%.1f", elapsed)) s)")
+                struct Report: Encodable { var mode: String; var batch, length, threads, steps: Int; var seconds: Double; var tokensPerS, peakRssMb: Int; var blasCore: String }
+                let report = Report(mode: mode, batch: b, length: length, threads: threads, steps: steps, seconds: elapsed, tokensPerS: Int(tokensPerSecond),
+                                    peakRssMb: peakResidentMegabytes(), blasCore: BLASThreads.coreName)
+                print(json ? ((try? JSON.line(report)) ?? "") : "\(mode) batch \(b): \(Int(tokensPerSecond)) tokens/s (\(steps) steps in \(String(format: "%.1f", elapsed)) s)")
             }
 
             var lastLoss: Float = 0

@@ -61,7 +61,8 @@ extension KorQA {
                 let median = seconds[seconds.count / 2]
                 let rate = Double(totalBytes) / 1e6 / median
                 if json {
-                    print("{\"bench\":\"text\",\"task\":\"\(name)\",\"bytes\":\(totalBytes),\"lines\":\(lines.count),\"items\":\(produced),\"seconds\":\(median),\"mb_per_s\":\(rate)}")
+                    struct Report: Encodable { var bench = "text"; var task: String; var bytes, lines, items: Int; var seconds, mbPerS: Double }
+                    print((try? JSON.line(Report(task: name, bytes: totalBytes, lines: lines.count, items: produced, seconds: median, mbPerS: rate))) ?? "")
                 } else {
                     print("\(name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(format: "%8.1f", rate)) MB/s  (\(produced) items, \(totalBytes) bytes, median of \(repeats))")
                 }

@@ -45,13 +45,8 @@ extension KorQA {
             do { try FAQStore.checkImportable(parsed, strict: strict) } catch FAQError.noUsableRows(let path, let problems) {
                 throw CLIError.usage("\(FAQError.noUsableRows(path: path, problems: problems))\nFix the rows, or raise --max-question-length / --max-field-length if the limits are too low.")
             }
-            let store: FAQStore
-            if database.path == nil {
-                // The default index starts from the bundled FAQ, then holds the user's files too.
-                store = try database.open()
-            } else {
-                store = try FAQStore(path: database.resolvedPath)
-            }
+            // The default index starts from the bundled FAQ, then holds the user's files too.
+            let store = try database.open(create: true)
             var progress = ProgressLine(label: "indexing")
             let report = try store.importFiles(parsed, strict: strict, replaceAll: replace) { done, total in progress.update(done: done, total: total) }
             progress.finish()

@@ -10,12 +10,11 @@ struct DatabaseOptions: ParsableArguments {
         valueName: "PATH"))
     var path: String?
 
-    var resolvedPath: String { path ?? Home.current.defaultDatabase }
-
     /// Opens the index (the engine's rules: the default one is filled from the bundled files on
     /// first use; an explicit --db must exist). `readOnly`: the caller only searches.
-    func open(quiet: Bool = false, readOnly: Bool = false) throws -> FAQStore {
-        try Home.current.openIndex(path, readOnly: readOnly) { event in
+    /// `create`: a --db that does not exist yet is created (indexing).
+    func open(quiet: Bool = false, readOnly: Bool = false, create: Bool = false) throws -> FAQStore {
+        try Home.current.openIndex(path, readOnly: readOnly, create: create) { event in
             guard !quiet else { return }
             switch event {
             case .seeding(let path, let files): Diagnostics.note("building the FAQ index \(path) from \(files.count) bundled file(s)…")
