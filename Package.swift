@@ -42,6 +42,9 @@ let package = Package(
         // fastText-style subword vectors for words, trained on raw text (skip-gram).
         .target(name: "WordVectors", dependencies: ["Hangul", "NeuralCore", "CNeuralKernels"]),
         .target(name: "MRCReader", dependencies: ["Hangul", "NeuralCore", "WordVectors"]),
+        // The shared encoder (embeddings + forward/backward LSTM stacks) and its self-supervised
+        // pre-training (a bidirectional language model over Wikipedia).
+        .target(name: "TextEncoder", dependencies: ["Hangul", "NeuralCore", "WordVectors"]),
         .target(name: "QAEngine", dependencies: ["FAQRetrieval", "IntentClassifier", "MRCReader", "Hangul"]),
         // GNU readline for the chat REPL (line editing and history).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
@@ -55,6 +58,7 @@ let package = Package(
                 "IntentClassifier",
                 "MRCReader",
                 "WordVectors",
+                "TextEncoder",
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -67,6 +71,7 @@ let package = Package(
         .testTarget(name: "IntentClassifierTests", dependencies: ["IntentClassifier", "Hangul", "NeuralCore", "TestSupport"]),
         .testTarget(name: "WordVectorsTests", dependencies: ["WordVectors", "Hangul", "NeuralCore"]),
         .testTarget(name: "MRCReaderTests", dependencies: ["MRCReader", "Hangul", "NeuralCore", "WordVectors", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "Hangul", "NeuralCore", "WordVectors", "TestSupport"]),
         .testTarget(name: "QAEngineTests", dependencies: ["QAEngine", "FAQRetrieval", "IntentClassifier", "MRCReader"], resources: [.copy("Fixtures")]),
         // Runs the built korqa binary as a user would.
         .testTarget(name: "korqaTests", dependencies: ["korqa"]),
