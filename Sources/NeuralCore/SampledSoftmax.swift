@@ -1,3 +1,4 @@
+import CNeuralKernels
 import Foundation
 
 /// An output layer over a large vocabulary (syllables), trained with sampled softmax (Jean et
@@ -90,12 +91,24 @@ public struct SampledSoftmax: Sendable {
                 logits[i * k + j] = value
                 maximum = max(maximum, value)
             }
-            var sum = exp(Double(trueLogit - maximum))
-            for j in 0..<k { sum += exp(Double(logits[i * k + j] - maximum)) }
+            // Softmax over (target, negatives), the row exponentiated in place by the vectorized
+            // kernel; the row then holds p(negative), the gradient's negative part.
+            let trueProbabilityUnnormalized = exp(Double(trueLogit - maximum))
+            var sum = trueProbabilityUnnormalized
+            logits.withUnsafeMutableBufferPointer { row in
+                let r = row.baseAddress! + i * k
+                for j in 0..<k { r[j] = max(r[j] - maximum, -80) }  // exp(−80) ≈ 2e−35: a masked hit counts as 0
+                korqa_exp(r, Int64(k))
+                for j in 0..<k where Int(sample.negatives[j]) == t { r[j] = 0 }
+                var rowSum: Float = 0
+                for j in 0..<k { rowSum += r[j] }
+                sum += Double(rowSum)
+                let factor = Float(1 / sum) * weightPerPosition
+                for j in 0..<k { r[j] *= factor }
+            }
             loss += log(sum) - Double(trueLogit - maximum)
-            // dL/dlogit = (p − onehot) / counted · scale; logits now hold the negatives' gradients.
-            dTrue[i] = (Float(exp(Double(trueLogit - maximum)) / sum) - 1) * weightPerPosition
-            for j in 0..<k { logits[i * k + j] = Float(exp(Double(logits[i * k + j] - maximum)) / sum) * weightPerPosition }
+            // dL/dlogit = (p − onehot) / counted · scale.
+            dTrue[i] = (Float(trueProbabilityUnnormalized / sum) - 1) * weightPerPosition
         }
         // dh = dNeg · Wn + dTrue · W[t]; dWn = dNegᵀ · h (scattered); dW[t] += dTrue · h.
         var dNegativeWeights = [Float](repeating: 0, count: k * H)

@@ -113,8 +113,12 @@ public final class Trainer<Task: TrainingTask> {
     public var metricsPath: String { directory + "/metrics.jsonl" }
     public var curvePath: String { directory + "/learning-curve.svg" }
 
-    /// Trains; with `resume`, continues from `last.safetensors` when it exists.
-    public func run(train: [Task.Example], validation: [Task.Example], resume: Bool = false) throws -> TrainingSummary {
+    /// Trains; with `resume`, continues from `last.safetensors` when it exists. `epochSubset`
+    /// gives the indices of `train` an epoch uses (nil: all of them): a corpus too large for one
+    /// epoch between checkpoints is walked a part per epoch (every part the same size, so the
+    /// learning-rate schedule counts batches right).
+    public func run(train: [Task.Example], validation: [Task.Example], resume: Bool = false,
+                    epochSubset: ((_ epoch: Int) -> [Int])? = nil) throws -> TrainingSummary {
         precondition(!train.isEmpty, "no training examples")
         try TrainingDirectory.prepare(directory)
         var random = SeededRandom(seed: config.seed)
@@ -147,7 +151,8 @@ public final class Trainer<Task: TrainingTask> {
         }
         // A fresh run leaves an earlier run's metrics.jsonl alone until its own first epoch ends
         // (writeRecords then replaces it whole), so a run that fails early loses nothing.
-        let batchesPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
+        let perEpoch = epochSubset?(1).count ?? train.count
+        let batchesPerEpoch = (perEpoch + config.batchSize - 1) / config.batchSize
         let schedule = LearningRateSchedule(peak: config.learningRate, warmupSteps: config.warmupSteps,
                                             totalSteps: batchesPerEpoch * config.epochs, decay: config.decay)
         var stoppedEarly = false
@@ -155,7 +160,9 @@ public final class Trainer<Task: TrainingTask> {
         var epoch = startEpoch
         while epoch <= config.epochs && !stoppedEarly {
             let started = Date()
-            let batches = LengthBuckets.batches(lengths: train.map(task.length), batchSize: config.batchSize, random: &random)
+            let used = epochSubset?(epoch) ?? Array(train.indices)
+            let batches = LengthBuckets.batches(lengths: used.map { task.length(of: train[$0]) }, batchSize: config.batchSize, random: &random)
+                .map { $0.map { used[$0] } }
             var lossSum: Double = 0
             var done = 0
             for indices in batches {
@@ -174,7 +181,7 @@ public final class Trainer<Task: TrainingTask> {
                 lossSum += Double(loss) * Double(batch.count)
                 done += batch.count
                 observer?.batchFinished(TrainingProgress(epoch: epoch, epochs: config.epochs, examplesDone: done,
-                                                         examplesTotal: train.count, elapsedSeconds: Date().timeIntervalSince(started),
+                                                         examplesTotal: used.count, elapsedSeconds: Date().timeIntervalSince(started),
                                                          runningLoss: lossSum / Double(done)))
             }
             let trainSeconds = Date().timeIntervalSince(started)

@@ -61,7 +61,11 @@ public final class BiLanguageModel: TrainingTask {
     }
 
     public func lossAndGradients(_ batch: [String], random: inout SeededRandom) -> Float {
-        let (input, _) = featurizer.input(batch, maxLength: maxLength)
+        lossAndGradients(input: featurizer.input(batch, maxLength: maxLength).0, random: &random)
+    }
+
+    /// One training step's loss and gradients on an already featurized batch.
+    public func lossAndGradients(input: TextEncoder.Input, random: inout SeededRandom) -> Float {
         let B = input.ids.mask.batchSize, T = input.ids.mask.maxLength, H = encoder.config.hiddenSize
         let (out, cache) = encoder.forward(input, training: true, random: &random)
         let (next, previous) = targets(input.ids)

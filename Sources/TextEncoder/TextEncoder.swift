@@ -125,8 +125,13 @@ public final class TextEncoder: @unchecked Sendable {
             }
             return (h, caches)
         }
-        let (forwardTop, forwardCaches) = run(forwardLayers, random: &random)
-        let (backwardTop, backwardCaches) = run(backwardLayers, random: &random)
+        // Each stack draws its dropout from its own generator, so the two can run side by side
+        // (two threads) and give the same result as one after the other.
+        var forwardRandom = SeededRandom(seed: random.next()), backwardRandom = SeededRandom(seed: random.next())
+        var forwardTop = dropped, backwardTop = dropped
+        var forwardCaches: [(LSTM.Cache, [Float])] = [], backwardCaches: [(LSTM.Cache, [Float])] = []
+        Parallelism.both({ (forwardTop, forwardCaches) = run(forwardLayers, random: &forwardRandom) },
+                         { (backwardTop, backwardCaches) = run(backwardLayers, random: &backwardRandom) })
         return (Output(forward: forwardTop, backward: backwardTop),
                 Cache(input: input, embeddingMask: embeddingMask, forward: forwardCaches, backward: backwardCaches))
     }
@@ -142,8 +147,9 @@ public final class TextEncoder: @unchecked Sendable {
             }
             return d
         }
-        var dx = back(forwardLayers, cache.forward, dForward)
-        let dxBackward = back(backwardLayers, cache.backward, dBackward)
+        var dx = dForward, dxBackward = dBackward
+        // The stacks' parameters are disjoint: their backward passes can run side by side.
+        Parallelism.both({ dx = back(forwardLayers, cache.forward, dForward) }, { dxBackward = back(backwardLayers, cache.backward, dBackward) })
         for i in 0..<dx.count { dx.data[i] += dxBackward.data[i] }
         dx = dropout.backward(dx, mask: cache.embeddingMask)
         if config.wordVectorSize > 0 { dx = splitLast(dx, config.embeddingSize).0 }

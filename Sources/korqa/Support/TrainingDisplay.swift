@@ -8,16 +8,29 @@ import Glibc
 class TrainingDisplay: TrainingObserver {
     let interactive = isatty(2) != 0
     var lastLine = monotonicSeconds()
+    /// When examples are chunks of text: their mean length, to show tokens/s and the whole run's ETA.
+    var tokensPerExample: Double?
+
+    func line(_ progress: TrainingProgress) -> String {
+        var text = ProgressFormatter.line(progress, interactive: interactive)
+        if let tokensPerExample, progress.elapsedSeconds > 0, progress.examplesDone > 0 {
+            let rate = Double(progress.examplesDone) / progress.elapsedSeconds
+            let epochSeconds = Double(progress.examplesTotal) / rate
+            let left = Double(progress.examplesTotal - progress.examplesDone) / rate + Double(progress.epochs - progress.epoch) * epochSeconds
+            text += String(format: "  %.0f tokens/s  run ETA %@", rate * tokensPerExample, ProgressFormatter.duration(left))
+        }
+        return text
+    }
 
     func batchFinished(_ progress: TrainingProgress) {
         let now = monotonicSeconds()
         if interactive {
             if now - lastLine >= 0.2 || progress.examplesDone == progress.examplesTotal {
-                Diagnostics.progress("\r\u{1B}[K" + ProgressFormatter.line(progress, interactive: true))
+                Diagnostics.progress("\r\u{1B}[K" + line(progress))
                 lastLine = now
             }
         } else if now - lastLine >= 30 {
-            Diagnostics.progress(ProgressFormatter.line(progress, interactive: false) + "\n")
+            Diagnostics.progress(line(progress) + "\n")
             lastLine = now
         }
     }
