@@ -211,11 +211,15 @@ extension EncoderPretrainingConfig {
 public enum TextEncoderError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
     case invalidRunConfig(field: String, reason: String)
     case cannotTrain(reason: String)
+    case cannotRead(path: String, reason: String)
+    case malformed(path: String, line: Int, reason: String)
 
     public var description: String {
         switch self {
         case .invalidRunConfig(let field, let reason): return "\(field) \(reason)"
         case .cannotTrain(let reason): return reason
+        case .cannotRead(let path, let reason): return "cannot read '\(path)': \(reason)"
+        case .malformed(let path, let line, let reason): return "\(path):\(line): \(reason)"
         }
     }
 

@@ -174,3 +174,96 @@ func tinyFeaturizer() -> TextFeaturizer {
         #expect(throws: NeuralError.self) { try mismatched.loadWeights(from: directory + "/last.safetensors") }
     }
 }
+
+@Suite struct SentenceVectorTests {
+    /// Central differences for the normalization and the contrastive loss, inputs and outputs.
+    @Test func contrastiveLossAndNormalizationGradients() {
+        var random = SeededRandom(seed: 11)
+        let a = Tensor.normal([4, 3], std: 1, random: &random), b = Tensor.normal([4, 3], std: 1, random: &random)
+        func loss(_ a: Tensor, _ b: Tensor) -> Double {
+            let (ua, _) = L2Normalize.forward(a), (ub, _) = L2Normalize.forward(b)
+            return Double(Loss.inBatchContrastive(ua, ub, temperature: 0.5).loss)
+        }
+        let (ua, na) = L2Normalize.forward(a), (ub, nb) = L2Normalize.forward(b)
+        let (_, dua, dub) = Loss.inBatchContrastive(ua, ub, temperature: 0.5)
+        let da = L2Normalize.backward(dua, y: ua, norms: na), db = L2Normalize.backward(dub, y: ub, norms: nb)
+        let eps: Float = 1e-2
+        for i in 0..<a.count {
+            var p = a, m = a
+            p.data[i] += eps; m.data[i] -= eps
+            let numeric = Float((loss(p, b) - loss(m, b)) / Double(2 * eps))
+            #expect(abs(numeric - da.data[i]) <= 2e-3 + 1e-2 * abs(da.data[i]), "da[\(i)] \(numeric) vs \(da.data[i])")
+            var pb = b, mb = b
+            pb.data[i] += eps; mb.data[i] -= eps
+            let numericB = Float((loss(a, pb) - loss(a, mb)) / Double(2 * eps))
+            #expect(abs(numericB - db.data[i]) <= 2e-3 + 1e-2 * abs(db.data[i]), "db[\(i)] \(numericB) vs \(db.data[i])")
+        }
+        // Rows come out unit length; identical pairs at low temperature cost almost nothing.
+        #expect(abs(ua.data[0..<3].reduce(0) { $0 + $1 * $1 } - 1) < 1e-5)
+        let (u, _) = L2Normalize.forward(Tensor(shape: [2, 2], data: [1, 0, 0, 1]))
+        #expect(Loss.inBatchContrastive(u, u, temperature: 0.01).loss < 1e-6)
+    }
+
+    static func model(pooling: SentencePooling) -> SentenceEncoder {
+        let featurizer = tinyFeaturizer()
+        var config = TextEncoderConfig(vocabularySize: featurizer.vocabulary.count)
+        config.embeddingSize = 4; config.hiddenSize = 3; config.layers = 1; config.dropout = 0
+        var sentence = SentenceEncoderConfig(encoder: config)
+        sentence.pooling = pooling
+        sentence.temperature = 0.5
+        return SentenceEncoder(config: sentence, vocabulary: featurizer.vocabulary, seed: 3)
+    }
+
+    /// The whole sentence model's gradient for each pooling.
+    @Test(arguments: SentencePooling.allCases) func gradientCheck(pooling: SentencePooling) {
+        let model = Self.model(pooling: pooling)
+        let batch = [SentencePair("한국의 수도", "서울이다"), SentencePair("큰 도시", "사람이 많다"), SentencePair("서울은", "도시에는")]
+        var random = SeededRandom(seed: 1)
+        model.store.zeroGradients()
+        _ = model.lossAndGradients(batch, random: &random)
+        let analytic = Array(model.store.gradients)
+        func loss() -> Double { var r = SeededRandom(seed: 1); return Double(model.lossAndGradients(batch, random: &r)) }
+        for (i, numeric, value) in sampledParameterGradients(store: model.store, analytic: analytic, samples: 80, seed: 2, loss: loss) {
+            #expect(abs(numeric - value) <= 2e-3 + 1e-2 * abs(value), "\(pooling) parameter \(i): numeric \(numeric) analytic \(value)")
+        }
+    }
+
+    @Test func spearmanByHand() {
+        #expect(Correlation.ranks([10, 20, 20, 5]) == [2, 3.5, 3.5, 1])
+        #expect(abs(Correlation.spearman([1, 2, 3, 4], [10, 20, 30, 40]) - 1) < 1e-12)
+        #expect(abs(Correlation.spearman([1, 2, 3, 4], [4, 3, 2, 1]) + 1) < 1e-12)
+        // ρ = 1 − 6 Σd² / (n(n²−1)) without ties: ranks (1,2,3,4,5) vs (2,1,4,3,5): Σd² = 4 → 0.8.
+        #expect(abs(Correlation.spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]) - 0.8) < 1e-12)
+    }
+
+    @Test func pairFilesAndTheFixedSplits() throws {
+        let folder = NSTemporaryDirectory() + "korqa-pairs-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "genre\tfilename\tyear\tid\tscore\tsentence1\tsentence2\nmain\tx\t2012\t1\t4.5\t가 간다\t가가 간다\nmain\tx\t2012\t2\t1.0\t나\t다\n"
+            .write(toFile: folder + "/sts.tsv", atomically: true, encoding: .utf8)
+        #expect(try SentencePairs.korSTS(folder + "/sts.tsv").map(\.score) == [4.5, 1.0])
+        #expect(try SentencePairs.korSTS(folder + "/sts.tsv", minimumScore: 4).count == 1)
+        try "question1\tquestion2\tis_duplicate\n같다\t같아\t0\n다르다\t엉뚱\t1\n".write(toFile: folder + "/qp.txt", atomically: true, encoding: .utf8)
+        #expect(try SentencePairs.questionPairs(folder + "/qp.txt") == [SentencePair("같다", "같아")])
+        let sets = (0..<1000).flatMap { s in (0..<10).map { "0\t0\t문장 \(s)-\($0)" } }
+        try sets.joined(separator: "\n").write(toFile: folder + "/parakqc.txt", atomically: true, encoding: .utf8)
+        let training = try SentencePairs.paraKQCTraining(folder + "/parakqc.txt")
+        #expect(training.count == 800 * 9 && training.first == SentencePair("문장 0-0", "문장 0-1") && training.last == SentencePair("문장 799-8", "문장 799-9"))
+        try "genre\tfilename\n1\t2\n".write(toFile: folder + "/bad.tsv", atomically: true, encoding: .utf8)
+        #expect(throws: TextEncoderError.malformed(path: folder + "/bad.tsv", line: 2, reason: "expected 7 tab-separated fields with a numeric score (KorSTS)")) {
+            try SentencePairs.korSTS(folder + "/bad.tsv")
+        }
+    }
+
+    /// Saved and loaded, the model gives the same vectors bit for bit.
+    @Test func savesAndLoadsExactly() throws {
+        let model = Self.model(pooling: .meanMax)
+        let folder = NSTemporaryDirectory() + "korqa-sentence-\(UUID().uuidString)"
+        try model.save(to: folder)
+        let loaded = try SentenceEncoder.load(from: folder)
+        let texts = ["서울은 큰 도시다", "한국의 수도"]
+        #expect(loaded.vectors(texts) == model.vectors(texts) && loaded.config == model.config)
+        #expect(model.vectors(texts)[0].count == 4 * 3)
+        #expect(throws: Error.self) { try SentenceEncoder.load(from: folder + "/none") }
+    }
+}
