@@ -45,7 +45,7 @@ let package = Package(
         // The shared encoder (embeddings + forward/backward LSTM stacks) and its self-supervised
         // pre-training (a bidirectional language model over Wikipedia).
         .target(name: "TextEncoder", dependencies: ["Hangul", "NeuralCore", "WordVectors"]),
-        .target(name: "QAEngine", dependencies: ["FAQRetrieval", "IntentClassifier", "MRCReader", "Hangul"]),
+        .target(name: "QAEngine", dependencies: ["FAQRetrieval", "IntentClassifier", "MRCReader", "TextEncoder", "Hangul"]),
         // GNU readline for the chat REPL (line editing and history).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(

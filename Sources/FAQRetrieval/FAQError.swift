@@ -13,6 +13,9 @@ public enum FAQError: Error, Equatable, Sendable {
     case emptyFile(path: String)
     /// Every row of the file is bad: importing it would leave nothing of it in the index.
     case noUsableRows(path: String, problems: [RowProblem])
+    /// Dense search was asked for, and entries have no vector of this encoder (the index was
+    /// built without it, or by another encoder).
+    case vectorsMissing(path: String, model: String, missing: Int)
 }
 
 /// One row of an FAQ file that could not be used.
@@ -43,6 +46,8 @@ extension FAQError: CustomStringConvertible {
             return "FAQ index '\(path)': \(message)"
         case .emptyFile(let path):
             return "'\(path)' has no FAQ rows; nothing was imported"
+        case .vectorsMissing(let path, let model, let missing):
+            return "FAQ index '\(path)': \(missing) entries have no sentence vector of the encoder \(model) (the index was built without it, or by another encoder)"
         case .noUsableRows(let path, let problems):
             let shown = problems.prefix(10).map { "  " + $0.description }.joined(separator: "\n")
             let more = problems.count > 10 ? "\n  … and \(problems.count - 10) more" : ""

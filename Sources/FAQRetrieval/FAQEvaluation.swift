@@ -16,7 +16,7 @@ public enum FAQEvaluation {
 
     /// ParaKQC v1 (`topic<TAB>intent<TAB>sentence`, 10 consecutive lines per paraphrase set):
     /// the first sentence of each set is indexed, the other nine are the queries.
-    public static func paraKQC(path: String) throws -> Split {
+    public static func paraKQC(path: String, sets: Range<Int>? = nil) throws -> Split {
         let data = try InputFile.contents(path) { FAQError.cannotRead(path: path, reason: $0) }
         let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
             .map { $0.split(separator: "\t", omittingEmptySubsequences: false).last.map(String.init) ?? "" }
@@ -24,15 +24,36 @@ public enum FAQEvaluation {
             throw FAQError.malformedJSON(path: path, reason: "expected sets of 10 lines, found \(lines.count) lines")
         }
         var split = Split(indexed: [], queries: [])
-        for set in 0..<(lines.count / 10) {
+        for set in (sets ?? 0..<(lines.count / 10)).clamped(to: 0..<(lines.count / 10)) {
+            let target = split.indexed.count
             split.indexed.append(FAQRow(question: lines[set * 10], answer: "paraKQC set \(set)"))
-            for k in 1..<10 { split.queries.append(Query(text: lines[set * 10 + k], target: set)) }
+            for k in 1..<10 { split.queries.append(Query(text: lines[set * 10 + k], target: target)) }
         }
         return split
     }
 
     /// ChatbotData questions that share an answer: per answer, the first question is indexed and
     /// the others are queries; questions with an answer of their own are indexed as distractors.
+    /// ParaKQC's held-out sets (801–1000): the sentence encoder never trains on them.
+    public static let paraKQCHeldOutSets = 800..<1000
+
+    /// Which half of ChatbotData's answer groups an answer belongs to: 0 is the calibration /
+    /// training half, 1 the test half (only ever queried, never trained or calibrated on).
+    /// FNV-1a of the answer's UTF-8, so the split is fixed and needs no file.
+    public static func answerHalf(_ answer: String) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in answer.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int(hash & 1)
+    }
+
+    /// `sharedAnswers` with only the queries of one half of the answer groups (every row is
+    /// still indexed, as distractors).
+    public static func sharedAnswers(_ rows: [FAQRow], half: Int) -> Split {
+        var split = sharedAnswers(rows)
+        split.queries = split.queries.filter { answerHalf(split.indexed[$0.target].answer) == half }
+        return split
+    }
+
     public static func sharedAnswers(_ rows: [FAQRow]) -> Split {
         var firstIndex: [String: Int] = [:]
         var split = Split(indexed: [], queries: [])
@@ -57,10 +78,12 @@ public enum FAQEvaluation {
         public var latencyP95Milliseconds: Double
     }
 
-    /// Indexes `split.indexed` into a fresh in-memory store and runs every query.
-    public static func run(_ split: Split) throws -> Metrics {
+    /// Indexes `split.indexed` into a fresh in-memory store and runs every query in `mode`
+    /// (dense and hybrid embed the entries with `embedder` first).
+    public static func run(_ split: Split, mode: SearchMode = .lexical, embedder: (any SentenceEmbedder)? = nil) throws -> Metrics {
         let store = try FAQStore(path: ":memory:")
         try store.importRows(split.indexed, source: "evaluation")
+        if mode != .lexical, let embedder { try store.updateVectors(using: embedder) }
         // Entry ids follow insertion order: id - 1 is the position in split.indexed. Questions
         // repeated in the data are kept apart (see importRows), so positions stay aligned.
         var hits1 = 0, hits5 = 0
@@ -68,7 +91,7 @@ public enum FAQEvaluation {
         var latencies: [Double] = []
         for query in split.queries {
             let started = DispatchTime.now().uptimeNanoseconds
-            let results = try store.search(query.text, limit: 10)
+            let results = try store.search(query.text, limit: 10, mode: mode, embedder: embedder)
             latencies.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
             if let rank = results.firstIndex(where: { Int($0.id) - 1 == query.target }) {
                 if rank == 0 { hits1 += 1 }

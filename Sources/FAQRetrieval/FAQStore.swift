@@ -14,6 +14,8 @@ public struct FAQResult: Codable, Equatable, Sendable {
     /// 0...1: the Dice overlap of the query's and the question's syllables and syllable pairs.
     /// Below `FAQStore.lowConfidence` the match is weak and callers should say so.
     public var confidence: Double
+    /// Cosine of the query's and the question's sentence vectors (dense and hybrid search).
+    public var similarity: Double? = nil
 }
 
 /// What an import changed.
@@ -114,6 +116,10 @@ public final class FAQStore: @unchecked Sendable {
                     vector BLOB NOT NULL        -- little-endian float32
                 );
                 """)
+        }
+        migrator.registerMigration("v2") { db in
+            // The question a vector was made from: an entry whose question changed is re-embedded.
+            try db.execute(sql: "ALTER TABLE entry_vector ADD COLUMN question TEXT NOT NULL DEFAULT ''")
         }
         return migrator
     }
@@ -265,6 +271,9 @@ public final class FAQStore: @unchecked Sendable {
     /// The in-memory BM25 index and the database generation it was built from.
     private var searchIndex: (generation: Int64, index: SearchIndex)?
     private let searchIndexLock = NSLock()
+    /// The sentence vectors of one model and the generation they were read at (DenseSearch).
+    var vectorCache: (generation: Int64, model: String, table: VectorTable)?
+    let vectorCacheLock = NSLock()
 
     func currentSearchIndex(_ db: Database) throws -> SearchIndex {
         let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM index_state") ?? 0
@@ -294,14 +303,11 @@ public final class FAQStore: @unchecked Sendable {
                 let rows = try Row.fetchAll(db, sql: "SELECT id, question, answer, category, source FROM entry WHERE id IN (\(ranked.map { String($0.id) }.joined(separator: ",")))")
                 var byID: [Int64: Row] = [:]
                 for row in rows { byID[row["id"]] = row }
-                return ranked.compactMap { id, score in
+                return ranked.compactMap { id, score -> FAQResult? in
                     guard let row = byID[id] else { return nil }
                     let question: String = row["question"]
-                    let other = SearchTerms(question).overlapSet
-                    let overlap = Double(querySet.intersection(other).count)
-                    let dice = querySet.isEmpty && other.isEmpty ? 0 : 2 * overlap / Double(querySet.count + other.count)
                     return FAQResult(id: id, question: question, answer: row["answer"], category: row["category"],
-                                     source: row["source"], score: score, confidence: dice)
+                                     source: row["source"], score: score, confidence: SearchTerms.dice(querySet, SearchTerms(question).overlapSet))
                 }
             }
         }

@@ -66,6 +66,11 @@ public struct SearchTerms: Equatable, Sendable {
     /// A set of all unigrams and bigrams, for the overlap confidence.
     var overlapSet: Set<String> { Set(unigrams).union(bigrams) }
 
+    /// 0...1: the Dice overlap of two `overlapSet`s (how much wording two texts share).
+    static func dice(_ a: Set<String>, _ b: Set<String>) -> Double {
+        a.isEmpty && b.isEmpty ? 0 : 2 * Double(a.intersection(b).count) / Double(a.count + b.count)
+    }
+
     /// The FTS5 MATCH expression that ORs every distinct term, each as a quoted string with a
     /// column filter. Nothing the user typed is ever read as FTS5 syntax: terms hold only
     /// letters and digits, and are quoted anyway. At most `limit` terms per column, so a 1 MB

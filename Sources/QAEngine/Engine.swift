@@ -8,8 +8,9 @@ import MRCReader
 public protocol EntrySearching: Sendable {
     /// Where the entries live (a file path or a URL), for messages.
     var location: String { get }
-    /// The best `limit` entries for `query`, best first.
-    func search(_ query: String, limit: Int) throws -> [FAQResult]
+    /// The best `limit` entries for `query`, best first, searched in `mode` (dense and hybrid
+    /// with `embedder`'s vectors).
+    func search(_ query: String, limit: Int, mode: SearchMode, embedder: (any SentenceEmbedder)?) throws -> [FAQResult]
 }
 
 extension FAQStore: EntrySearching {
@@ -23,6 +24,9 @@ extension FAQStore: EntrySearching {
 public final class Engine: @unchecked Sendable {
     public let store: any EntrySearching
     public let policy: RoutingPolicy
+    /// How the store is searched, and the sentence vectors dense and hybrid search use.
+    public let searchMode: SearchMode
+    public let embedder: (any SentenceEmbedder)?
     private let intentModel: LazyModel<IntentClassifier>
     private let readerModel: LazyModel<Reader>
 
@@ -30,11 +34,15 @@ public final class Engine: @unchecked Sendable {
     ///   - loadIntentClassifier: loads the intent model on first use (nil: lines get no intent
     ///     and commands are not told apart).
     ///   - loadReader: loads the reader on first use (when a passage is read).
-    public init(store: any EntrySearching, policy: RoutingPolicy = RoutingPolicy(),
+    public init(store: any EntrySearching, policy: RoutingPolicy = RoutingPolicy(), searchMode: SearchMode = .lexical,
+                embedder: (any SentenceEmbedder)? = nil,
                 loadIntentClassifier: (@Sendable () throws -> IntentClassifier)? = nil,
                 loadReader: (@Sendable () throws -> Reader)? = nil) {
+        precondition(searchMode == .lexical || embedder != nil, "dense and hybrid search need a sentence embedder")
         self.store = store
         self.policy = policy
+        self.searchMode = searchMode
+        self.embedder = embedder
         intentModel = LazyModel(loadIntentClassifier)
         readerModel = LazyModel(loadReader)
     }
@@ -47,6 +55,8 @@ public final class Engine: @unchecked Sendable {
     private init(store: any EntrySearching, policy: RoutingPolicy, sharing other: Engine) {
         self.store = store
         self.policy = policy
+        searchMode = other.searchMode
+        embedder = other.embedder
         intentModel = other.intentModel
         readerModel = other.readerModel
     }
@@ -70,7 +80,7 @@ public final class Engine: @unchecked Sendable {
 
     /// FAQ matches for `text`, best first (domain and small talk mixed).
     public func search(_ text: String, limit: Int) throws -> [Match] {
-        try store.search(text, limit: limit).map { Match($0, smalltalk: policy.isSmalltalk(source: $0.source)) }
+        try store.search(text, limit: limit, mode: searchMode, embedder: embedder).map { Match($0, smalltalk: policy.isSmalltalk(source: $0.source)) }
     }
 
     /// The best `top` FAQ entries for `question`, flagged when even the best is a weak match.

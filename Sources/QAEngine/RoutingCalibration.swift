@@ -37,25 +37,16 @@ public enum RoutingCalibration {
         points.reduce(points[0]) { $1.balanced > $0.balanced + 1e-12 ? $1 : $0 }
     }
 
-    /// Which half of ChatbotData's answer groups an answer belongs to: 0 is the calibration half
-    /// (queried here), 1 the half the retrieval evaluation keeps for testing (never queried
-    /// here). FNV-1a of the answer's UTF-8, so the split is fixed and needs no file.
-    public static func answerHalf(_ answer: String) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in answer.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Int(hash & 1)
-    }
+    /// Which half of ChatbotData's answer groups an answer belongs to (`FAQEvaluation.answerHalf`):
+    /// 0 is the calibration half, queried here; 1 the test half, never queried here.
+    public static func answerHalf(_ answer: String) -> Int { FAQEvaluation.answerHalf(answer) }
 
     /// Small-talk data for calibration: for every answer group of `rows` with two or more
     /// questions, the first question is indexed and, in the calibration half, the others are
     /// queries; every other row is indexed as a distractor.
     public static func smalltalkSplit(_ rows: [FAQRow]) -> (indexed: [FAQRow], queries: [(text: String, answer: String)]) {
-        let split = FAQEvaluation.sharedAnswers(rows)
-        let queries = split.queries.compactMap { q -> (text: String, answer: String)? in
-            let answer = split.indexed[q.target].answer
-            return answerHalf(answer) == 0 ? (q.text, answer) : nil
-        }
-        return (split.indexed, queries)
+        let split = FAQEvaluation.sharedAnswers(rows, half: 0)
+        return (split.indexed, split.queries.map { ($0.text, split.indexed[$0.target].answer) })
     }
 
     /// The calibration of both thresholds.

@@ -21,6 +21,7 @@ extension KorQA {
 
         @Argument(help: "The question.") var question: String
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var search: SearchOptions
         @Option(help: "How many answers to show.") var top = 1
         @Option(help: "The language of the answer's notes: ko or en.") var lang: Language = .korean
         @Flag(help: "Print one JSON object: {\"query\", \"results\": [{id, question, answer, category, source, score, confidence, smalltalk}], \"low_confidence\"}.")
@@ -31,7 +32,7 @@ extension KorQA {
         }
 
         func run() throws {
-            let engine = Engine(store: try database.open(quiet: json, readOnly: true))
+            let engine = Engine(store: try database.open(quiet: json, readOnly: true), searchMode: search.mode, embedder: try search.embedder())
             let reply = try engine.ask(question, top: top)
             print(json ? try JSON.line(reply) : ReplyText(lang).message(for: reply))
         }

@@ -33,6 +33,7 @@ extension KorQA {
         )
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var search: SearchOptions
         @Option(help: "How many answers to show per line.") var top = 1
         @Flag(help: "Show the intent of each line (as /intent on).") var intent = false
         @OptionGroup var intentModel: IntentModelOption
@@ -52,7 +53,7 @@ extension KorQA {
             let interactive = isatty(0) != 0
             let store = try database.open(quiet: !interactive, readOnly: true)
             let home = Home.current, intentPath = intentModel.path, readerPath = readerModel, partners = readerEnsembleWith
-            let engine = Engine(store: store, loadIntentClassifier: { try home.intentClassifier(intentPath) },
+            let engine = Engine(store: store, searchMode: search.mode, embedder: try search.embedder(), loadIntentClassifier: { try home.intentClassifier(intentPath) },
                                 loadReader: { try home.reader(readerPath, ensembleWith: partners) })
             // Routing needs the intent model: a missing or broken one is an error now, not on the first line.
             try engine.loadIntentClassifier()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FAQRetrieval
 import Foundation
+import QAEngine
 
 extension KorQA {
     struct EvalFAQ: ParsableCommand {
@@ -15,14 +16,23 @@ extension KorQA {
             measured against an index of all ChatbotData rows. bench/faq.sh runs the Python peers \
             (rank_bm25, scikit-learn TF-IDF) on the same splits.
 
+            --held-out scores the shared encoder's evaluation splits instead: ParaKQC sets \
+            801–1000 (never trained on) and the ChatbotData queries of the test half of the answer \
+            groups (a hash of the answer; never trained or calibrated on). --mode dense|hybrid \
+            searches with the sentence vectors of --sentence-encoder DIR (hybrid: fused with BM25 \
+            by reciprocal rank).
+
             Example:
               korqa eval faq --parakqc ../shared/data/paraphrase/parakqc/paraKQC_v1.txt \\
                              --chatbot ../shared/data/faq/chatbot_data/ChatbotData.csv
+              korqa eval faq --held-out --mode hybrid --sentence-encoder runs/sentence-encoder --parakqc … --chatbot …
             """
         )
 
         @Option(help: "ParaKQC v1 text file.") var parakqc: String?
         @Option(help: "ChatbotData.csv (Q,A,label).") var chatbot: String?
+        @Flag(help: "Score the held-out splits (ParaKQC sets 801–1000, ChatbotData test half).") var heldOut = false
+        @OptionGroup var search: SearchOptions
         @Flag(help: "Print JSON lines.") var json = false
 
         func validate() throws {
@@ -30,6 +40,8 @@ extension KorQA {
         }
 
         func run() throws {
+            let embedder = try search.embedder(), mode = search.mode
+            let systemName = mode == .lexical ? "korqa" : "korqa-\(mode.rawValue)"
             var latencyQueries: [String] = []
             struct Report: Encodable {
                 var dataset: String; var system = "korqa"; var entries, queries: Int
@@ -37,26 +49,27 @@ extension KorQA {
             }
             func report(_ name: String, _ m: FAQEvaluation.Metrics, entries: Int) throws {
                 if json {
-                    print(try JSON.line(Report(dataset: name, entries: entries, queries: m.queries, recallAt1: m.recallAt1, recallAt5: m.recallAt5,
+                    print(try JSON.line(Report(dataset: name, system: systemName, entries: entries, queries: m.queries, recallAt1: m.recallAt1, recallAt5: m.recallAt5,
                                                mrr: m.mrr, p50Ms: m.latencyP50Milliseconds, p95Ms: m.latencyP95Milliseconds)))
                 } else {
-                    print(String(format: "%@: %d entries, %d queries — R@1 %.3f  R@5 %.3f  MRR %.3f  p50 %.2f ms  p95 %.2f ms",
+                    print(String(format: "%@ (\(systemName)): %d entries, %d queries — R@1 %.3f  R@5 %.3f  MRR %.3f  p50 %.2f ms  p95 %.2f ms",
                                  name, entries, m.queries, m.recallAt1, m.recallAt5, m.mrr, m.latencyP50Milliseconds, m.latencyP95Milliseconds))
                 }
             }
             if let parakqc {
-                let split = try FAQEvaluation.paraKQC(path: parakqc)
-                try report("parakqc", try FAQEvaluation.run(split), entries: split.indexed.count)
+                let split = try FAQEvaluation.paraKQC(path: parakqc, sets: heldOut ? FAQEvaluation.paraKQCHeldOutSets : nil)
+                try report(heldOut ? "parakqc-801-1000" : "parakqc", try FAQEvaluation.run(split, mode: mode, embedder: embedder), entries: split.indexed.count)
                 latencyQueries = split.queries.map(\.text)
             }
             if let chatbot {
                 let file = try FAQFile.read(path: chatbot)
-                let split = FAQEvaluation.sharedAnswers(file.rows)
-                try report("chatbot-shared-answers", try FAQEvaluation.run(split), entries: split.indexed.count)
+                let split = heldOut ? FAQEvaluation.sharedAnswers(file.rows, half: 1) : FAQEvaluation.sharedAnswers(file.rows)
+                try report(heldOut ? "chatbot-shared-answers-test-half" : "chatbot-shared-answers", try FAQEvaluation.run(split, mode: mode, embedder: embedder),
+                           entries: split.indexed.count)
                 if latencyQueries.isEmpty { latencyQueries = split.queries.map(\.text) }
                 let (entries, p50, p95) = try FAQEvaluation.latency(indexing: file.rows, queries: Array(latencyQueries.prefix(2000)))
                 if json {
-                    print(try JSON.line(Report(dataset: "latency", entries: entries, queries: min(2000, latencyQueries.count), p50Ms: p50, p95Ms: p95)))
+                    print(try JSON.line(Report(dataset: "latency", system: systemName, entries: entries, queries: min(2000, latencyQueries.count), p50Ms: p50, p95Ms: p95)))
                 } else {
                     print(String(format: "latency at %d entries: p50 %.2f ms  p95 %.2f ms", entries, p50, p95))
                 }

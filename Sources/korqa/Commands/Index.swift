@@ -1,5 +1,6 @@
 import ArgumentParser
 import FAQRetrieval
+import QAEngine
 import Foundation
 
 extension KorQA {
@@ -28,6 +29,8 @@ extension KorQA {
         @OptionGroup var database: DatabaseOptions
         @Flag(help: "Fail on any bad row, writing nothing.") var strict = false
         @Flag(help: "Rebuild the index from these files only: entries of other files are removed.") var replace = false
+        @Option(help: ArgumentHelp("Also store every entry's sentence vector from this sentence encoder (for ask/chat --mode dense|hybrid); entries embedded by another encoder are re-embedded.", valueName: "DIR"))
+        var sentenceEncoder: String?
         @Option(help: ArgumentHelp("Longest question accepted, in characters; longer rows are reported and skipped.", valueName: "N"))
         var maxQuestionLength = FieldLimits().questionLength
         @Option(help: ArgumentHelp("Longest answer (or other column) accepted, in characters.", valueName: "N"))
@@ -57,6 +60,13 @@ extension KorQA {
                 print("\(file.path): \(file.rows.count) rows — \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.removed) removed; \(file.problems.count) bad rows skipped\(kept)")
             }
             if replace { print("--replace: \(report.removedFromOtherSources) entries of other files removed") }
+            if let sentenceEncoder {
+                let embedder = try EncoderEmbedder(directory: sentenceEncoder)
+                var vectorProgress = ProgressLine(label: "embedding")
+                let embedded = try store.updateVectors(using: embedder) { done, total in vectorProgress.update(done: done, total: total) }
+                vectorProgress.finish()
+                print("sentence vectors: \(embedded) entries embedded by \(embedder.modelID)")
+            }
             print("index \(store.path): \(try store.count()) entries (\(String(format: "%.2f", monotonicSeconds() - started)) s)")
         }
     }

@@ -1,0 +1,172 @@
+import Foundation
+import GRDB
+
+/// Turns texts into unit-length sentence vectors (the shared encoder's sentence model). The
+/// index stores `modelID` beside each vector, so vectors of different models are never mixed.
+public protocol SentenceEmbedder: Sendable {
+    /// Identifies the model (and its weights): vectors are comparable only within one id.
+    var modelID: String { get }
+    /// Unit-length vectors, one per text, all of one dimension.
+    func vectors(_ texts: [String]) -> [[Float]]
+}
+
+/// How the index is searched.
+public enum SearchMode: String, Codable, Sendable, CaseIterable {
+    /// BM25 over syllable, syllable-pair and jamo terms.
+    case lexical
+    /// Cosine of sentence vectors (every entry's, brute force).
+    case dense
+    /// Both rankings fused by reciprocal rank.
+    case hybrid
+}
+
+extension FAQStore {
+    /// Embeds every entry that has no vector of `embedder`'s model, or whose question changed
+    /// since its vector was made; one transaction. Returns how many were embedded.
+    @discardableResult
+    public func updateVectors(using embedder: any SentenceEmbedder, batchSize: Int = 256,
+                              progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
+        let model = embedder.modelID
+        let pending = try wrap {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT e.id, e.question FROM entry e LEFT JOIN entry_vector v ON v.entry_id = e.id
+                    WHERE v.entry_id IS NULL OR v.model != ? OR v.question != e.question ORDER BY e.id
+                    """, arguments: [model]).map { ($0[0] as Int64, $0[1] as String) }
+            }
+        }
+        guard !pending.isEmpty else { return 0 }
+        var rows: [(Int64, String, Data)] = []
+        for start in stride(from: 0, to: pending.count, by: batchSize) {
+            let batch = Array(pending[start..<min(start + batchSize, pending.count)])
+            for ((id, question), vector) in zip(batch, embedder.vectors(batch.map(\.1))) {
+                rows.append((id, question, vector.withUnsafeBufferPointer { Data(buffer: $0) }))
+            }
+            progress(min(start + batchSize, pending.count), pending.count)
+        }
+        try wrap {
+            try writer.write { db in
+                let statement = try db.makeStatement(sql: "INSERT OR REPLACE INTO entry_vector (entry_id, model, vector, question) VALUES (?, ?, ?, ?)")
+                for (id, question, blob) in rows { try statement.execute(arguments: [id, model, blob, question]) }
+                // Vectors of another model cannot be compared with these: gone.
+                try db.execute(sql: "DELETE FROM entry_vector WHERE model != ?", arguments: [model])
+                try db.execute(sql: "UPDATE index_state SET generation = generation + 1")
+            }
+        }
+        return rows.count
+    }
+
+    /// How many entries have a vector of `model`, and how many entries there are.
+    public func vectorCoverage(model: String) throws -> (withVector: Int, entries: Int) {
+        try wrap {
+            try writer.read { db in
+                let covered = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM entry_vector v JOIN entry e ON e.id = v.entry_id WHERE v.model = ? AND v.question = e.question
+                    """, arguments: [model]) ?? 0
+                return (covered, try Int.fetchOne(db, sql: "SELECT count(*) FROM entry") ?? 0)
+            }
+        }
+    }
+
+    /// The best `limit` entries for `query` in `mode`. Dense and hybrid need `embedder`, and every
+    /// entry must have its vector (`updateVectors`): an index embedded by another model, or not
+    /// at all, is refused rather than searched half.
+    public func search(_ query: String, limit: Int, mode: SearchMode, embedder: (any SentenceEmbedder)?) throws -> [FAQResult] {
+        guard mode != .lexical else { return try search(query, limit: limit) }
+        guard let embedder else { throw FAQError.database(path: path, message: "\(mode.rawValue) search needs a sentence encoder") }
+        let (covered, entries) = try vectorCoverage(model: embedder.modelID)
+        guard covered == entries else {
+            throw FAQError.vectorsMissing(path: path, model: embedder.modelID, missing: entries - covered)
+        }
+        guard let queryVector = embedder.vectors([query]).first else { return [] }
+        let cosines = try cosineScores(queryVector, model: embedder.modelID)
+        let ranked: [(id: Int64, score: Double)]
+        if mode == .dense {
+            ranked = Array(cosines.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit)).map { ($0.key, $0.value) }
+        } else {
+            let candidates = max(limit, Self.fusionCandidates)
+            let lexical = try search(query, limit: candidates).map(\.id)
+            let dense = cosines.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(candidates).map(\.key)
+            ranked = Array(RankFusion.reciprocalRank([lexical, dense]).prefix(limit))
+        }
+        return try results(ranked, similarity: cosines, query: query)
+    }
+
+    /// Candidates each ranking contributes to the fusion.
+    public static let fusionCandidates = 50
+
+    /// The cosine of `vector` with every entry's vector of `model`.
+    func cosineScores(_ vector: [Float], model: String) throws -> [Int64: Double] {
+        let table = try vectorTable(model: model)
+        guard table.dimension == vector.count || table.ids.isEmpty else {
+            throw FAQError.database(path: path, message: "the index's vectors have \(table.dimension) dimensions, the encoder's \(vector.count)")
+        }
+        var scores: [Int64: Double] = [:]
+        scores.reserveCapacity(table.ids.count)
+        let D = table.dimension
+        table.matrix.withUnsafeBufferPointer { m in
+            vector.withUnsafeBufferPointer { v in
+                for i in 0..<table.ids.count {
+                    var s: Float = 0
+                    let row = m.baseAddress! + i * D
+                    for d in 0..<D { s += row[d] * v[d] }
+                    scores[table.ids[i]] = Double(s)
+                }
+            }
+        }
+        return scores
+    }
+
+    /// The FAQ results of ranked ids: their score in that ranking, the lexical confidence, the cosine.
+    func results(_ ranked: [(id: Int64, score: Double)], similarity: [Int64: Double], query: String) throws -> [FAQResult] {
+        guard !ranked.isEmpty else { return [] }
+        let querySet = SearchTerms(query).overlapSet
+        return try wrap {
+            try writer.read { db in
+                let rows = try Row.fetchAll(db, sql: "SELECT id, question, answer, category, source FROM entry WHERE id IN (\(ranked.map { String($0.id) }.joined(separator: ",")))")
+                var byID: [Int64: Row] = [:]
+                for row in rows { byID[row["id"]] = row }
+                return ranked.compactMap { entry -> FAQResult? in
+                    guard let row = byID[entry.id] else { return nil }
+                    let question: String = row["question"]
+                    return FAQResult(id: entry.id, question: question, answer: row["answer"], category: row["category"], source: row["source"],
+                                     score: entry.score, confidence: SearchTerms.dice(querySet, SearchTerms(question).overlapSet),
+                                     similarity: similarity[entry.id])
+                }
+            }
+        }
+    }
+}
+
+/// Every vector of one model, in one matrix.
+struct VectorTable {
+    var ids: [Int64] = []
+    /// [ids.count, dimension] row-major.
+    var matrix: [Float] = []
+    var dimension = 0
+}
+
+extension FAQStore {
+    /// The vectors of `model`, read once per index generation.
+    func vectorTable(model: String) throws -> VectorTable {
+        try wrap {
+            try writer.read { db in
+                let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM index_state") ?? 0
+                vectorCacheLock.lock()
+                defer { vectorCacheLock.unlock() }
+                if let cached = vectorCache, cached.generation == generation, cached.model == model { return cached.table }
+                var table = VectorTable()
+                for row in try Row.fetchAll(db, sql: "SELECT entry_id, vector FROM entry_vector WHERE model = ? ORDER BY entry_id", arguments: [model]) {
+                    let blob: Data = row[1]
+                    let count = blob.count / MemoryLayout<Float>.size
+                    if table.dimension == 0 { table.dimension = count }
+                    guard count == table.dimension else { continue }
+                    table.ids.append(row[0])
+                    blob.withUnsafeBytes { table.matrix.append(contentsOf: $0.bindMemory(to: Float.self)) }
+                }
+                vectorCache = (generation, model, table)
+                return table
+            }
+        }
+    }
+}
