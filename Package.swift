@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CNeuralKernels"]),
         .target(
             name: "FAQRetrieval",
-            dependencies: ["Hangul", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Hangul", "COpenBLAS", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "IntentClassifier", dependencies: ["Hangul", "NeuralCore"]),
         // fastText-style subword vectors for words, trained on raw text (skip-gram).

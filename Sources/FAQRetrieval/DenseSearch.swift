@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 import GRDB
 
@@ -74,51 +75,30 @@ extension FAQStore {
     public func search(_ query: String, limit: Int, mode: SearchMode, embedder: (any SentenceEmbedder)?) throws -> [FAQResult] {
         guard mode != .lexical else { return try search(query, limit: limit) }
         guard let embedder else { throw FAQError.database(path: path, message: "\(mode.rawValue) search needs a sentence encoder") }
-        let (covered, entries) = try vectorCoverage(model: embedder.modelID)
-        guard covered == entries else {
-            throw FAQError.vectorsMissing(path: path, model: embedder.modelID, missing: entries - covered)
+        let table = try vectorTable(model: embedder.modelID)
+        guard table.missing == 0 else { throw FAQError.vectorsMissing(path: path, model: embedder.modelID, missing: table.missing) }
+        guard let queryVector = embedder.vectors([query]).first, !table.ids.isEmpty else { return [] }
+        guard table.dimension == queryVector.count else {
+            throw FAQError.database(path: path, message: "the index's vectors have \(table.dimension) dimensions, the encoder's \(queryVector.count)")
         }
-        guard let queryVector = embedder.vectors([query]).first else { return [] }
-        let cosines = try cosineScores(queryVector, model: embedder.modelID)
+        let cosines = table.cosines(queryVector)
         let ranked: [(id: Int64, score: Double)]
         if mode == .dense {
-            ranked = Array(cosines.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit)).map { ($0.key, $0.value) }
+            ranked = table.top(cosines, limit).map { (table.ids[$0], Double(cosines[$0])) }
         } else {
             let candidates = max(limit, Self.fusionCandidates)
             let lexical = try search(query, limit: candidates).map(\.id)
-            let dense = cosines.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(candidates).map(\.key)
+            let dense = table.top(cosines, candidates).map { table.ids[$0] }
             ranked = Array(RankFusion.reciprocalRank([lexical, dense]).prefix(limit))
         }
-        return try results(ranked, similarity: cosines, query: query)
+        return try results(ranked, similarity: { table.row[$0].map { Double(cosines[$0]) } }, query: query)
     }
 
     /// Candidates each ranking contributes to the fusion.
     public static let fusionCandidates = 50
 
-    /// The cosine of `vector` with every entry's vector of `model`.
-    func cosineScores(_ vector: [Float], model: String) throws -> [Int64: Double] {
-        let table = try vectorTable(model: model)
-        guard table.dimension == vector.count || table.ids.isEmpty else {
-            throw FAQError.database(path: path, message: "the index's vectors have \(table.dimension) dimensions, the encoder's \(vector.count)")
-        }
-        var scores: [Int64: Double] = [:]
-        scores.reserveCapacity(table.ids.count)
-        let D = table.dimension
-        table.matrix.withUnsafeBufferPointer { m in
-            vector.withUnsafeBufferPointer { v in
-                for i in 0..<table.ids.count {
-                    var s: Float = 0
-                    let row = m.baseAddress! + i * D
-                    for d in 0..<D { s += row[d] * v[d] }
-                    scores[table.ids[i]] = Double(s)
-                }
-            }
-        }
-        return scores
-    }
-
     /// The FAQ results of ranked ids: their score in that ranking, the lexical confidence, the cosine.
-    func results(_ ranked: [(id: Int64, score: Double)], similarity: [Int64: Double], query: String) throws -> [FAQResult] {
+    func results(_ ranked: [(id: Int64, score: Double)], similarity: (Int64) -> Double?, query: String) throws -> [FAQResult] {
         guard !ranked.isEmpty else { return [] }
         let querySet = SearchTerms(query).overlapSet
         return try wrap {
@@ -131,19 +111,52 @@ extension FAQStore {
                     let question: String = row["question"]
                     return FAQResult(id: entry.id, question: question, answer: row["answer"], category: row["category"], source: row["source"],
                                      score: entry.score, confidence: SearchTerms.dice(querySet, SearchTerms(question).overlapSet),
-                                     similarity: similarity[entry.id])
+                                     similarity: similarity(entry.id))
                 }
             }
         }
     }
 }
 
-/// Every vector of one model, in one matrix.
+/// Every vector of one model, in one matrix, and how many entries lack a current one.
 struct VectorTable {
     var ids: [Int64] = []
     /// [ids.count, dimension] row-major.
     var matrix: [Float] = []
     var dimension = 0
+    /// The row of each id.
+    var row: [Int64: Int] = [:]
+    /// Entries with no vector of the model, or one made from another question.
+    var missing = 0
+
+    /// The cosine of `vector` (unit length) with every row: one matrix-vector product.
+    func cosines(_ vector: [Float]) -> [Float] {
+        var scores = [Float](repeating: 0, count: ids.count)
+        matrix.withUnsafeBufferPointer { m in
+            vector.withUnsafeBufferPointer { v in
+                scores.withUnsafeMutableBufferPointer { s in
+                    cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(ids.count), Int32(dimension), 1, m.baseAddress!, Int32(dimension),
+                                v.baseAddress!, 1, 0, s.baseAddress!, 1)
+                }
+            }
+        }
+        return scores
+    }
+
+    /// The rows of the `k` best scores, best first (ties: the smaller id first).
+    func top(_ scores: [Float], _ k: Int) -> [Int] {
+        var best: [Int] = []
+        best.reserveCapacity(k + 1)
+        func before(_ a: Int, _ b: Int) -> Bool { scores[a] != scores[b] ? scores[a] > scores[b] : ids[a] < ids[b] }
+        for i in scores.indices {
+            if best.count == k, let last = best.last, !before(i, last) { continue }
+            var j = best.count
+            while j > 0 && before(i, best[j - 1]) { j -= 1 }
+            best.insert(i, at: j)
+            if best.count > k { best.removeLast() }
+        }
+        return best
+    }
 }
 
 extension FAQStore {
@@ -156,11 +169,16 @@ extension FAQStore {
                 defer { vectorCacheLock.unlock() }
                 if let cached = vectorCache, cached.generation == generation, cached.model == model { return cached.table }
                 var table = VectorTable()
-                for row in try Row.fetchAll(db, sql: "SELECT entry_id, vector FROM entry_vector WHERE model = ? ORDER BY entry_id", arguments: [model]) {
-                    let blob: Data = row[1]
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT e.id, v.vector FROM entry e LEFT JOIN entry_vector v ON v.entry_id = e.id AND v.model = ? AND v.question = e.question
+                    ORDER BY e.id
+                    """, arguments: [model])
+                for row in rows {
+                    guard let blob = row[1] as Data? else { table.missing += 1; continue }
                     let count = blob.count / MemoryLayout<Float>.size
                     if table.dimension == 0 { table.dimension = count }
-                    guard count == table.dimension else { continue }
+                    guard count == table.dimension else { table.missing += 1; continue }
+                    table.row[row[0]] = table.ids.count
                     table.ids.append(row[0])
                     blob.withUnsafeBytes { table.matrix.append(contentsOf: $0.bindMemory(to: Float.self)) }
                 }

@@ -67,7 +67,7 @@ extension KorQA {
                 try report(heldOut ? "chatbot-shared-answers-test-half" : "chatbot-shared-answers", try FAQEvaluation.run(split, mode: mode, embedder: embedder),
                            entries: split.indexed.count)
                 if latencyQueries.isEmpty { latencyQueries = split.queries.map(\.text) }
-                let (entries, p50, p95) = try FAQEvaluation.latency(indexing: file.rows, queries: Array(latencyQueries.prefix(2000)))
+                let (entries, p50, p95) = try FAQEvaluation.latency(indexing: file.rows, queries: Array(latencyQueries.prefix(2000)), mode: mode, embedder: embedder)
                 if json {
                     print(try JSON.line(Report(dataset: "latency", system: systemName, entries: entries, queries: min(2000, latencyQueries.count), p50Ms: p50, p95Ms: p95)))
                 } else {
