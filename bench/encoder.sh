@@ -7,11 +7,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 args="--vocab 6000 --embed 128 --hidden 192 --layers 2 --batch 32 --length 128 --negatives 512 --seconds $seconds"
 mkdir -p bench/out
-if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c "import torch" 2>/dev/null; then
-  python3 -m venv bench/.venv
-  # The CPU wheel by path: a plain `pip install torch` would fetch the CUDA build.
-  bench/.venv/bin/pip install -q /opt/wheels/torch-*+cpu-*.whl numpy safetensors
-fi
+. bench/venv.sh
 swift build -c release --product korqa >/dev/null
 : > bench/out/encoder-korqa.jsonl; : > bench/out/encoder-torch.jsonl
 for threads in 1 2; do

@@ -7,11 +7,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 args="--vocab 3000 --embed 64 --hidden 64 --batch 32 --length 400 --seconds $seconds"
 mkdir -p bench/out
-if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c "import torch" 2>/dev/null; then
-  python3 -m venv bench/.venv
-  # The CPU wheel by path: a plain `pip install torch` would fetch the CUDA build.
-  bench/.venv/bin/pip install -q /opt/wheels/torch-*+cpu-*.whl numpy safetensors
-fi
+. bench/venv.sh
 swift build -c release --product korqa >/dev/null
 # KorQA's checkpoints are standard safetensors: write one and read it with the Python package.
 .build/release/korqa bench lstm $args --seconds 1 --modes train --checkpoint bench/out/tagger.safetensors >/dev/null

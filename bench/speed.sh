@@ -14,10 +14,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 data=../shared/data
 mkdir -p bench/out
-if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c "import torch, safetensors" 2>/dev/null; then
-  python3 -m venv bench/.venv
-  bench/.venv/bin/pip install -q /opt/wheels/torch-*+cpu-*.whl numpy safetensors
-fi
+. bench/venv.sh
 swift build -c release --product korqa >/dev/null
 K=.build/release/korqa
 out=bench/out/speed.md

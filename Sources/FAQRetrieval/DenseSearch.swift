@@ -87,7 +87,7 @@ extension FAQStore {
             ranked = table.top(cosines, limit).map { (table.ids[$0], Double(cosines[$0])) }
         } else {
             let candidates = max(limit, Self.fusionCandidates)
-            let lexical = try search(query, limit: candidates).map(\.id)
+            let lexical = try lexicalRanking(query, limit: candidates)
             let dense = table.top(cosines, candidates).map { table.ids[$0] }
             ranked = Array(RankFusion.reciprocalRank([lexical, dense]).prefix(limit))
         }

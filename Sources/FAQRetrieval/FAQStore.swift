@@ -313,6 +313,16 @@ public final class FAQStore: @unchecked Sendable {
         }
     }
 
+    /// The ids of the best `limit` entries by BM25, best first (no rows read): what fusion needs.
+    func lexicalRanking(_ query: String, limit: Int) throws -> [Int64] {
+        let terms = SearchTerms(query)
+        guard limit > 0, !terms.isEmpty else { return [] }
+        let w = Self.columnWeights
+        return try wrap {
+            try writer.read { db in try currentSearchIndex(db).search(terms, weights: (w.unigrams, w.bigrams, w.jamo), limit: limit).map(\.id) }
+        }
+    }
+
     /// The same ranking computed by SQLite FTS5's own bm25() over the stored terms — the
     /// reference the in-memory index is tested against.
     func searchWithFTS5(_ query: String, limit: Int) throws -> [(id: Int64, score: Double)] {

@@ -121,3 +121,37 @@ extension StackedBiLSTM {
         forward(firstLayerGates: layers[0].projectedGates(x, weights: weights[0]), mask: mask, weights: weights)
     }
 }
+
+extension LSTM {
+    /// The recurrent weights laid out for `inferenceForward` (rebuild when the parameters change).
+    public func inferenceRecurrentWeight() -> [Float] { transposedHiddenWeight() }
+
+    /// One direction's outputs [B, T, H] for x [B, T, I] (zeros at padding) with nothing kept for
+    /// backward: the input projected by one GEMM, the recurrence by the packed single-sequence
+    /// kernel. Equals `forward(_:mask:)` up to float rounding.
+    public func inferenceForward(_ x: Tensor, mask: SequenceMask, recurrent: [Float]) -> Tensor {
+        let B = mask.batchSize, T = mask.maxLength, H = hiddenSize, H4 = 4 * H, I = inputSize
+        precondition(x.shape == [B, T, I], "LSTM expects input [\(B), \(T), \(I)], got \(x.shape)")
+        var output = Tensor(zeros: [B, T, H])
+        guard B > 0 && T > 0 else { return output }
+        var gates = uninitializedFloats(B * T * H4)
+        let bias = store.value(self.bias)
+        gates.withUnsafeMutableBufferPointer { gp in
+            for row in 0..<(B * T) { (gp.baseAddress! + row * H4).update(from: bias, count: H4) }
+            MatMul.gemm(transposeA: false, transposeB: true, m: B * T, n: H4, k: I, a: x.data, lda: I,
+                        b: store.value(inputWeight), ldb: I, beta: 1, c: gp.baseAddress!, ldc: H4)
+        }
+        output.data.withUnsafeMutableBufferPointer { op in
+            if B == 1 {
+                gates.withUnsafeMutableBufferPointer { gp in
+                    recurWithoutCache(gates: gp.baseAddress! + (reverse ? (T - 1) * H4 : 0), stepStride: reverse ? -H4 : H4, mask: mask,
+                                      recurrentWeight: recurrent, output: op.baseAddress!, outputStride: H)
+                }
+            } else {
+                var g = gates.withUnsafeBufferPointer { timeMajorGates(from: $0.baseAddress!, rowStride: H4, offset: 0, mask: mask) }
+                recurWithoutCache(gates: &g, mask: mask, recurrentWeight: recurrent, output: op.baseAddress!, outputStride: H)
+            }
+        }
+        return output
+    }
+}

@@ -63,8 +63,12 @@ public final class SentenceEncoder: TrainingTask {
     /// Unit vectors [B, P] of a featurized batch.
     func embed(_ input: TextEncoder.Input, training: Bool, random: inout SeededRandom) -> (Tensor, TextEncoder.Cache, PoolCache) {
         let (out, cache) = encoder.forward(input, training: training, random: &random)
-        let states = out.states
-        let mask = input.ids.mask
+        let (unit, pool) = pooled(out.states, mask: input.ids.mask)
+        return (unit, cache, pool)
+    }
+
+    /// Pooled, unit-length vectors [B, P] of the states [B, T, 2H].
+    func pooled(_ states: Tensor, mask: SequenceMask) -> (Tensor, PoolCache) {
         var pooled: Tensor
         var argmax: [Int] = []
         switch config.pooling {
@@ -76,7 +80,7 @@ public final class SentenceEncoder: TrainingTask {
             pooled = concatenateLast(Pooling.maskedMean(states, mask: mask), maxed)
         }
         let (unit, norms) = L2Normalize.forward(pooled)
-        return (unit, cache, PoolCache(states: states, mask: mask, argmax: argmax, pooled: pooled, norms: norms))
+        return (unit, PoolCache(states: states, mask: mask, argmax: argmax, pooled: pooled, norms: norms))
     }
 
     func backward(_ dUnit: Tensor, unit: Tensor, cache: TextEncoder.Cache, pool: PoolCache) {
@@ -98,11 +102,10 @@ public final class SentenceEncoder: TrainingTask {
 
     /// Unit-length vectors of `texts`, [texts.count][P].
     public func vectors(_ texts: [String], batchSize: Int = 64) -> [[Float]] {
-        var random = SeededRandom(seed: 0)
         var result: [[Float]] = []
         for start in stride(from: 0, to: texts.count, by: batchSize) {
             let (input, _) = featurizer.input(Array(texts[start..<min(start + batchSize, texts.count)]), maxLength: Self.maxLength)
-            let (unit, _, _) = embed(input, training: false, random: &random)
+            let (unit, _) = pooled(encoder.infer(input).states, mask: input.ids.mask)
             let P = unit.shape[1]
             for b in 0..<unit.shape[0] { result.append(Array(unit.data[(b * P)..<((b + 1) * P)])) }
         }

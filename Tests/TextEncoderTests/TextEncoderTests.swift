@@ -100,6 +100,22 @@ func tinyFeaturizer() -> TextFeaturizer {
         #expect(worst < 1e-2 && store.slots.allSatisfy { $0.name.hasPrefix("enc.") })
     }
 
+    /// The inference path (packed single-sequence recurrence) gives the training forward's states,
+    /// for one text and for a padded batch.
+    @Test(arguments: [["서울은 큰 도시다"], ["한국의 수도는 서울이다", "큰", "도시에는 사람이 많다"]])
+    func inferenceMatchesForward(texts: [String]) {
+        let featurizer = tinyFeaturizer()
+        var config = TextEncoderConfig(vocabularySize: featurizer.vocabulary.count)
+        config.embeddingSize = 8; config.hiddenSize = 7; config.layers = 2; config.dropout = 0.3
+        var random = SeededRandom(seed: 6)
+        let encoder = TextEncoder(store: ParameterStore(), config: config, random: &random)
+        let input = featurizer.input(texts).0
+        let (trained, _) = encoder.forward(input, training: false, random: &random)
+        let inferred = encoder.infer(input)
+        #expect(zip(trained.states.data, inferred.states.data).allSatisfy { abs($0 - $1) < 1e-5 })
+        #expect(trained.states.shape == inferred.states.shape)
+    }
+
     /// The forward stack never sees what comes after a syllable, the backward stack never what
     /// comes before: what the language model's objective relies on.
     @Test func directionsDoNotSeeWhatTheyPredict() {
