@@ -36,6 +36,11 @@ public struct ImportReport: Equatable, Sendable {
     public var files: [ImportSummary]
     /// Entries of other sources removed by a replacing import.
     public var removedFromOtherSources = 0
+
+    public init(files: [ImportSummary], removedFromOtherSources: Int = 0) {
+        self.files = files
+        self.removedFromOtherSources = removedFromOtherSources
+    }
 }
 
 /// The SQLite FAQ index (WAL mode, versioned schema).

@@ -25,7 +25,7 @@ extension KorQA {
             """
         )
 
-        @Argument(help: "FAQ files to index.") var files: [String]
+        @Argument(help: "FAQ files to index (none with --sentence-encoder: embed the index as it is).") var files: [String] = []
         @OptionGroup var database: DatabaseOptions
         @Flag(help: "Fail on any bad row, writing nothing.") var strict = false
         @Flag(help: "Rebuild the index from these files only: entries of other files are removed.") var replace = false
@@ -37,7 +37,10 @@ extension KorQA {
         var maxFieldLength = FieldLimits().fieldLength
 
         func validate() throws {
-            guard !files.isEmpty else { throw ValidationError("name at least one FAQ file to index.") }
+            guard !files.isEmpty || sentenceEncoder != nil else {
+                throw ValidationError("name at least one FAQ file to index (or --sentence-encoder DIR alone, to embed the index as it is).")
+            }
+            if files.isEmpty && replace { throw ValidationError("--replace needs the files to keep.") }
             guard maxQuestionLength >= 1, maxFieldLength >= 1 else { throw ValidationError("--max-question-length and --max-field-length must be at least 1.") }
         }
 
@@ -51,7 +54,8 @@ extension KorQA {
             // The default index starts from the bundled FAQ, then holds the user's files too.
             let store = try database.open(create: true)
             var progress = ProgressLine(label: "indexing")
-            let report = try store.importFiles(parsed, strict: strict, replaceAll: replace) { done, total in progress.update(done: done, total: total) }
+            let report = parsed.isEmpty ? ImportReport(files: [])
+                : try store.importFiles(parsed, strict: strict, replaceAll: replace) { done, total in progress.update(done: done, total: total) }
             progress.finish()
             for (file, summary) in zip(parsed, report.files) {
                 for problem in file.problems.prefix(20) { Diagnostics.warning("\(problem); row skipped") }

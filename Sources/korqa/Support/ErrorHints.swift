@@ -20,6 +20,8 @@ enum ErrorHints {
             return "run without --resume to start a new run"
         case FAQError.badRows:
             return "fix the rows, or import without --strict to skip them"
+        case FAQError.vectorsMissing(let path, _, _):
+            return "embed the index with: korqa index --sentence-encoder DIR --db \(path) (the same DIR as --sentence-encoder here)"
         case QAEngineError.noIndex(let path):
             return "create it with: korqa index FILE --db \(path)"
         case QAEngineError.shippedModelMissing:
