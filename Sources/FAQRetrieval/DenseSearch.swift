@@ -57,16 +57,10 @@ extension FAQStore {
         return rows.count
     }
 
-    /// How many entries have a vector of `model`, and how many entries there are.
+    /// How many entries have a current vector of `model`, and how many entries there are.
     public func vectorCoverage(model: String) throws -> (withVector: Int, entries: Int) {
-        try wrap {
-            try writer.read { db in
-                let covered = try Int.fetchOne(db, sql: """
-                    SELECT count(*) FROM entry_vector v JOIN entry e ON e.id = v.entry_id WHERE v.model = ? AND v.question = e.question
-                    """, arguments: [model]) ?? 0
-                return (covered, try Int.fetchOne(db, sql: "SELECT count(*) FROM entry") ?? 0)
-            }
-        }
+        let table = try vectorTable(model: model)
+        return (table.ids.count, table.ids.count + table.missing)
     }
 
     /// The best `limit` entries for `query` in `mode`. Dense and hybrid need `embedder`, and every
@@ -82,40 +76,25 @@ extension FAQStore {
             throw FAQError.database(path: path, message: "the index's vectors have \(table.dimension) dimensions, the encoder's \(queryVector.count)")
         }
         let cosines = table.cosines(queryVector)
-        let ranked: [(id: Int64, score: Double)]
-        if mode == .dense {
-            ranked = table.top(cosines, limit).map { (table.ids[$0], Double(cosines[$0])) }
-        } else {
-            let candidates = max(limit, Self.fusionCandidates)
-            let lexical = try lexicalRanking(query, limit: candidates)
-            let dense = table.top(cosines, candidates).map { table.ids[$0] }
-            ranked = Array(RankFusion.reciprocalRank([lexical, dense]).prefix(limit))
+        let terms = SearchTerms(query)
+        return try wrap {
+            try writer.read { db in
+                let ranked: [(id: Int64, score: Double)]
+                if mode == .dense {
+                    ranked = table.top(cosines, limit).map { (table.ids[$0], Double(cosines[$0])) }
+                } else {
+                    let candidates = max(limit, Self.fusionCandidates)
+                    let lexical = terms.isEmpty ? [] : try lexicalRanking(db, terms, limit: candidates).map(\.id)
+                    let dense = table.top(cosines, candidates).map { table.ids[$0] }
+                    ranked = Array(RankFusion.reciprocalRank([lexical, dense]).prefix(limit))
+                }
+                return try results(db, ranked, querySet: terms.overlapSet, similarity: { table.row[$0].map { Double(cosines[$0]) } })
+            }
         }
-        return try results(ranked, similarity: { table.row[$0].map { Double(cosines[$0]) } }, query: query)
     }
 
     /// Candidates each ranking contributes to the fusion.
     public static let fusionCandidates = 50
-
-    /// The FAQ results of ranked ids: their score in that ranking, the lexical confidence, the cosine.
-    func results(_ ranked: [(id: Int64, score: Double)], similarity: (Int64) -> Double?, query: String) throws -> [FAQResult] {
-        guard !ranked.isEmpty else { return [] }
-        let querySet = SearchTerms(query).overlapSet
-        return try wrap {
-            try writer.read { db in
-                let rows = try Row.fetchAll(db, sql: "SELECT id, question, answer, category, source FROM entry WHERE id IN (\(ranked.map { String($0.id) }.joined(separator: ",")))")
-                var byID: [Int64: Row] = [:]
-                for row in rows { byID[row["id"]] = row }
-                return ranked.compactMap { entry -> FAQResult? in
-                    guard let row = byID[entry.id] else { return nil }
-                    let question: String = row["question"]
-                    return FAQResult(id: entry.id, question: question, answer: row["answer"], category: row["category"], source: row["source"],
-                                     score: entry.score, confidence: SearchTerms.dice(querySet, SearchTerms(question).overlapSet),
-                                     similarity: similarity(entry.id))
-                }
-            }
-        }
-    }
 }
 
 /// Every vector of one model, in one matrix, and how many entries lack a current one.

@@ -41,9 +41,7 @@ public enum FAQEvaluation {
     /// training half, 1 the test half (only ever queried, never trained or calibrated on).
     /// FNV-1a of the answer's UTF-8, so the split is fixed and needs no file.
     public static func answerHalf(_ answer: String) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in answer.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Int(hash & 1)
+        Int(FNV1a.hash(answer.utf8) & 1)
     }
 
     /// `sharedAnswers` with only the queries of one half of the answer groups (every row is

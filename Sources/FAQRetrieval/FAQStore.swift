@@ -299,32 +299,29 @@ public final class FAQStore: @unchecked Sendable {
     public func search(_ query: String, limit: Int = 5) throws -> [FAQResult] {
         let terms = SearchTerms(query)
         guard limit > 0, !terms.isEmpty else { return [] }
-        let querySet = terms.overlapSet
-        let w = Self.columnWeights
-        return try wrap {
-            try writer.read { db in
-                let ranked = try currentSearchIndex(db).search(terms, weights: (w.unigrams, w.bigrams, w.jamo), limit: limit)
-                guard !ranked.isEmpty else { return [] }
-                let rows = try Row.fetchAll(db, sql: "SELECT id, question, answer, category, source FROM entry WHERE id IN (\(ranked.map { String($0.id) }.joined(separator: ",")))")
-                var byID: [Int64: Row] = [:]
-                for row in rows { byID[row["id"]] = row }
-                return ranked.compactMap { id, score -> FAQResult? in
-                    guard let row = byID[id] else { return nil }
-                    let question: String = row["question"]
-                    return FAQResult(id: id, question: question, answer: row["answer"], category: row["category"],
-                                     source: row["source"], score: score, confidence: SearchTerms.dice(querySet, SearchTerms(question).overlapSet))
-                }
-            }
-        }
+        return try wrap { try writer.read { db in try results(db, lexicalRanking(db, terms, limit: limit), querySet: terms.overlapSet) } }
     }
 
-    /// The ids of the best `limit` entries by BM25, best first (no rows read): what fusion needs.
-    func lexicalRanking(_ query: String, limit: Int) throws -> [Int64] {
-        let terms = SearchTerms(query)
-        guard limit > 0, !terms.isEmpty else { return [] }
+    /// The best `limit` entries by BM25, best first, inside a read (no rows read).
+    func lexicalRanking(_ db: Database, _ terms: SearchTerms, limit: Int) throws -> [(id: Int64, score: Double)] {
         let w = Self.columnWeights
-        return try wrap {
-            try writer.read { db in try currentSearchIndex(db).search(terms, weights: (w.unigrams, w.bigrams, w.jamo), limit: limit).map(\.id) }
+        return try currentSearchIndex(db).search(terms, weights: (w.unigrams, w.bigrams, w.jamo), limit: limit)
+    }
+
+    /// The entries of ranked ids as results, read in the same transaction as the ranking: their
+    /// score in that ranking, the lexical confidence against `querySet`, and the cosine when known.
+    func results(_ db: Database, _ ranked: [(id: Int64, score: Double)], querySet: Set<String>,
+                 similarity: (Int64) -> Double? = { _ in nil }) throws -> [FAQResult] {
+        guard !ranked.isEmpty else { return [] }
+        let rows = try Row.fetchAll(db, sql: "SELECT id, question, answer, category, source FROM entry WHERE id IN (\(ranked.map { String($0.id) }.joined(separator: ",")))")
+        var byID: [Int64: Row] = [:]
+        for row in rows { byID[row["id"]] = row }
+        return ranked.compactMap { entry -> FAQResult? in
+            guard let row = byID[entry.id] else { return nil }
+            let question: String = row["question"]
+            return FAQResult(id: entry.id, question: question, answer: row["answer"], category: row["category"], source: row["source"],
+                             score: entry.score, confidence: SearchTerms.dice(querySet, SearchTerms(question).overlapSet),
+                             similarity: similarity(entry.id))
         }
     }
 

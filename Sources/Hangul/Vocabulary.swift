@@ -69,12 +69,7 @@ public struct Vocabulary: Equatable, Sendable {
     /// A stable 64-bit FNV-1a hash of the token list, stored with models so that a checkpoint is
     /// never used with a vocabulary it was not trained with.
     public var fingerprint: UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for token in tokens {
-            for byte in token.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            hash = (hash ^ 0x0A) &* 0x100_0000_01b3
-        }
-        return hash
+        tokens.reduce(FNV1a.offsetBasis) { hash, token in FNV1a.hash(CollectionOfOne(0x0A), from: FNV1a.hash(token.utf8, from: hash)) }
     }
 
     // MARK: - Files: one token per line, UTF-8, specials first.

@@ -135,7 +135,7 @@ public final class Conversation {
         }
         guard !content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return text.empty(source ?? "text") }
         do {
-            guard engine.hasReader else { throw QAEngineError.shippedModelMissing(name: "reader", searched: []) }
+            guard engine.hasReader else { throw QAEngineError.noReader }
             try engine.loadReader()
         } catch { return text.cannotLoad("reader", error) }
         passage = (content, source)

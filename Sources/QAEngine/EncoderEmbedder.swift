@@ -1,5 +1,6 @@
 import FAQRetrieval
 import Foundation
+import Hangul
 import NeuralCore
 import TextEncoder
 
@@ -14,9 +15,7 @@ public final class EncoderEmbedder: SentenceEmbedder, @unchecked Sendable {
     public init(directory: String) throws {
         encoder = try SentenceEncoder.load(from: directory)
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/model.safetensors"), options: .mappedIfSafe)
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        modelID = "sentence-encoder-\(data.count)-" + String(hash, radix: 16)
+        modelID = "sentence-encoder-\(data.count)-" + String(FNV1a.hash(data), radix: 16)
     }
 
     public func vectors(_ texts: [String]) -> [[Float]] {

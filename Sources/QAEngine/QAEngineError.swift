@@ -9,6 +9,8 @@ public enum QAEngineError: Error, Equatable, Sendable {
     case noIndex(path: String)
     /// The default index is empty and no bundled faq/ folder was found to fill it.
     case nothingToSeed(index: String, searched: [String])
+    /// A passage was set on an engine that has no reader to read it.
+    case noReader
     /// A routing table line is malformed.
     case badTable(path: String, line: Int, reason: String)
 }
@@ -22,6 +24,8 @@ extension QAEngineError: CustomStringConvertible, LocalizedError {
             return "no FAQ index at \(path)"
         case .nothingToSeed(let index, let searched):
             return "the FAQ index \(index) is empty and no bundled faq/ folder was found (looked in \(searched.joined(separator: ", ")))"
+        case .noReader:
+            return "this engine has no reader model to read a passage with"
         case .badTable(let path, let line, let reason):
             return "\(path):\(line): \(reason)"
         }

@@ -37,9 +37,6 @@ public enum RoutingCalibration {
         points.reduce(points[0]) { $1.balanced > $0.balanced + 1e-12 ? $1 : $0 }
     }
 
-    /// Which half of ChatbotData's answer groups an answer belongs to (`FAQEvaluation.answerHalf`):
-    /// 0 is the calibration half, queried here; 1 the test half, never queried here.
-    public static func answerHalf(_ answer: String) -> Int { FAQEvaluation.answerHalf(answer) }
 
     /// Small-talk data for calibration: for every answer group of `rows` with two or more
     /// questions, the first question is indexed and, in the calibration half, the others are

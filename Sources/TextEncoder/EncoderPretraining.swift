@@ -73,9 +73,7 @@ public struct PretrainingCorpus: Sendable {
 
     /// Whether an article is held out: FNV-1a of its title key, per mille.
     public static func isHeldOut(title: String, perMille: Int) -> Bool {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in TextCorpus.titleKey(title).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Int(hash % 1000) < perMille
+        Int(FNV1a.hash(TextCorpus.titleKey(title).utf8) % 1000) < perMille
     }
 
     /// Cuts a line into pieces of at most `length` scalars, at spaces where it can.

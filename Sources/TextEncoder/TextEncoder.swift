@@ -109,11 +109,14 @@ public final class TextEncoder: @unchecked Sendable {
         var backward: [(LSTM.Cache, [Float])]
     }
 
+    /// The first layer's input [B, T, D (+W)]: the summed embeddings, and the word vectors beside them.
+    func embedded(_ input: Input) -> Tensor {
+        let x = embedding(input.ids.channels, shape: [input.ids.mask.batchSize, input.ids.mask.maxLength])
+        return input.wordVectors.map { concatenateLast(x, $0) } ?? x
+    }
+
     public func forward(_ input: Input, training: Bool, random: inout SeededRandom) -> (Output, Cache) {
-        let B = input.ids.mask.batchSize, T = input.ids.mask.maxLength
-        var x = embedding(input.ids.channels, shape: [B, T])
-        if let vectors = input.wordVectors { x = concatenateLast(x, vectors) }
-        let (dropped, embeddingMask) = dropout.forward(x, training: training, random: &random)
+        let (dropped, embeddingMask) = dropout.forward(embedded(input), training: training, random: &random)
         func run(_ layers: [LSTM], random: inout SeededRandom) -> (Tensor, [(LSTM.Cache, [Float])]) {
             var h = dropped
             var caches: [(LSTM.Cache, [Float])] = []
@@ -142,9 +145,7 @@ public final class TextEncoder: @unchecked Sendable {
     /// rounding, at a fraction of the cost for one short text.
     public func infer(_ input: Input) -> Output {
         let (forwardRecurrent, backwardRecurrent) = recurrentWeights()
-        let B = input.ids.mask.batchSize, T = input.ids.mask.maxLength
-        var x = embedding(input.ids.channels, shape: [B, T])
-        if let vectors = input.wordVectors { x = concatenateLast(x, vectors) }
+        let x = embedded(input)
         func run(_ layers: [LSTM], _ recurrent: [[Float]]) -> Tensor {
             var h = x
             for (layer, weights) in zip(layers, recurrent) { h = layer.inferenceForward(h, mask: input.ids.mask, recurrent: weights) }

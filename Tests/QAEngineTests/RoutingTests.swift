@@ -112,8 +112,8 @@ func temporaryFolder() throws -> String {
     }
 
     @Test func answerHalvesAreFixedAndBalanced() {
-        #expect(RoutingCalibration.answerHalf("위로해 드립니다.") == RoutingCalibration.answerHalf("위로해 드립니다."))
-        let halves = (0..<2000).map { RoutingCalibration.answerHalf("답변 \($0)") }
+        #expect(FAQEvaluation.answerHalf("위로해 드립니다.") == FAQEvaluation.answerHalf("위로해 드립니다."))
+        let halves = (0..<2000).map { FAQEvaluation.answerHalf("답변 \($0)") }
         let ones = halves.filter { $0 == 1 }.count
         #expect(ones > 900 && ones < 1100)
     }
@@ -123,7 +123,7 @@ func temporaryFolder() throws -> String {
         for group in 0..<40 { for k in 0..<3 { rows.append(FAQRow(question: "질문 \(group)-\(k)", answer: "답 \(group)")) } }
         let (indexed, queries) = RoutingCalibration.smalltalkSplit(rows)
         #expect(indexed.count == 40)
-        #expect(!queries.isEmpty && queries.allSatisfy { RoutingCalibration.answerHalf($0.answer) == 0 })
+        #expect(!queries.isEmpty && queries.allSatisfy { FAQEvaluation.answerHalf($0.answer) == 0 })
         #expect(queries.count == 2 * Set(queries.map(\.answer)).count)
     }
 

@@ -58,9 +58,7 @@ extension KorQA {
         }
 
         func validate() throws {
-            let problem: TextEncoderError?
-            do { try config.check(); problem = nil } catch { problem = error }
-            if case .invalidRunConfig(let field, let reason)? = problem { throw ValidationError("\(FlagName.of(field)) \(reason).") }
+            try FlagName.validate { try config.check() }
         }
 
         func run() throws {
@@ -78,7 +76,5 @@ extension KorQA {
 
 /// Shows the encoder's pre-training: notes and progress (tokens/s, run ETA) on stderr.
 final class EncoderPretrainingDisplay: TrainingDisplay, EncoderPretrainingObserver {
-    func note(_ message: String) { Diagnostics.note(message) }
-    func progress(_ message: String) { Diagnostics.progress(message) }
     func corpusRead(chunks: Int, syllablesPerChunk: Double) { tokensPerExample = syllablesPerChunk }
 }

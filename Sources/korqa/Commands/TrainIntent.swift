@@ -52,9 +52,7 @@ extension KorQA {
 
         func validate() throws {
             let run = try config()
-            let problem: IntentError?
-            do { try run.check(); problem = nil } catch { problem = error }
-            if case .invalidRunConfig(let field, let reason)? = problem { throw ValidationError("\(FlagName.of(field)) \(reason).") }
+            try FlagName.validate { try run.check() }
         }
 
         static func parseNames(_ text: String) throws -> [String: String] {
@@ -82,8 +80,6 @@ extension KorQA {
 
 /// Shows an intent training run: progress on stderr, each member's result on stdout.
 final class IntentRunDisplay: TrainingDisplay, IntentRunObserver {
-    func note(_ message: String) { Diagnostics.note(message) }
-    func warning(_ message: String) { Diagnostics.warning(message) }
     func memberFinished(_ member: Int, of members: Int, summary: TrainingSummary) {
         print(String(format: "%@best epoch %d: validation macro-F1 %.4f%@; %d epochs", members > 1 ? "member \(member): " : "",
                      summary.bestEpoch, summary.bestMetric, summary.stoppedEarly ? " (stopped early)" : "", summary.records.count))

@@ -115,12 +115,7 @@ extension KorQA {
         }
 
         func validate() throws {
-            let problem: MRCError?
-            do { try config.check(); problem = nil } catch { problem = error }
-            if case .invalidRunConfig(let fields, let reason)? = problem {
-                throw ValidationError("\(fields.map(FlagName.of).joined(separator: ", ")) \(reason).")
-            }
-            if let problem { throw problem }
+            try FlagName.validate { try config.check() }
         }
 
         func run() throws {
@@ -139,10 +134,6 @@ extension KorQA {
 
 /// Shows a reader training run: progress on stderr, the phases' and folds' scores on stdout.
 final class ReaderRunDisplay: TrainingDisplay, ReaderRunObserver {
-    func note(_ message: String) { Diagnostics.note(message) }
-    func warning(_ message: String) { Diagnostics.warning(message) }
-    func progress(_ message: String) { Diagnostics.progress(message) }
-
     func phaseFinished(_ phase: ReaderRunResult.Phase, summary: TrainingSummary, keptLast: Bool) {
         let rate = summary.records.map(\.examplesPerSecond).reduce(0, +) / Double(max(summary.records.count, 1))
         let prefix = phase == .pretraining ? "pre-training: " : phase == .fold ? "fold \(foldsDone + 1): " : ""

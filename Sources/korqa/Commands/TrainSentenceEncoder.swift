@@ -58,9 +58,7 @@ extension KorQA {
         }
 
         func validate() throws {
-            let problem: TextEncoderError?
-            do { try config.check(); problem = nil } catch { problem = error }
-            if case .invalidRunConfig(let field, let reason)? = problem { throw ValidationError("\(FlagName.of(field)) \(reason).") }
+            try FlagName.validate { try config.check() }
         }
 
         func run() throws {

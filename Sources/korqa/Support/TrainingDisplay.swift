@@ -22,6 +22,11 @@ class TrainingDisplay: TrainingObserver {
         return text
     }
 
+    // What training runs report beside their progress (their observer protocols ask for these).
+    func note(_ message: String) { Diagnostics.note(message) }
+    func warning(_ message: String) { Diagnostics.warning(message) }
+    func progress(_ message: String) { Diagnostics.progress(message) }
+
     func batchFinished(_ progress: TrainingProgress) {
         let now = monotonicSeconds()
         if interactive {
