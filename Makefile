@@ -89,14 +89,15 @@ reader: release
 # The shared encoder's self-supervised pre-training (issue #21): a bidirectional syllable
 # language model over Korean Wikipedia without the articles of KorQuAD dev and TyDi, 1% of the
 # rest held out for perplexity. An epoch is 20,000 chunks (~4-5 min on one AMD EPYC core);
-# 60 epochs read the corpus ~2.3 times. RESUME=1 continues; ENCODER_THREADS=2 runs the two
+# 36 epochs (the shipped resources/encoder-kowiki) read the corpus ~1.75 times. RESUME=1 continues; ENCODER_THREADS=2 runs the two
 # directions side by side.
 ENCODER_OUT ?= runs/encoder
 ENCODER_THREADS ?= 1
+ENCODER_EPOCHS ?= 36
 encoder: release
 	.build/release/korqa train encoder --corpus $(DATA)/mrc/kowiki \
 	  --exclude-titles-of $(DATA)/korquad/KorQuAD_v1.0_dev.json --exclude-titles-of $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json \
-	  --hidden 192 --layers 2 --embed 128 --vocabulary-size 6000 --chunks-per-epoch 20000 --epochs 60 --seed 1 \
+	  --hidden 192 --layers 2 --embed 128 --vocabulary-size 6000 --chunks-per-epoch 20000 --epochs $(ENCODER_EPOCHS) --seed 1 \
 	  --threads $(ENCODER_THREADS) --out $(ENCODER_OUT) $(if $(RESUME),--resume,)
 
 # Distillation (born-again): readers of the method above, fine-tuned again from the same

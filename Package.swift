@@ -45,7 +45,10 @@ let package = Package(
         // The shared encoder (embeddings + forward/backward LSTM stacks) and its self-supervised
         // pre-training (a bidirectional language model over Wikipedia).
         .target(name: "TextEncoder", dependencies: ["Hangul", "NeuralCore", "WordVectors"]),
-        .target(name: "QAEngine", dependencies: ["FAQRetrieval", "IntentClassifier", "MRCReader", "TextEncoder", "Hangul"]),
+        // Summaries: a pointer-generator with coverage on the shared encoder (abstractive) and
+        // sentence selection (extractive), with ROUGE.
+        .target(name: "Summarizer", dependencies: ["Hangul", "NeuralCore", "TextEncoder"]),
+        .target(name: "QAEngine", dependencies: ["FAQRetrieval", "IntentClassifier", "MRCReader", "TextEncoder", "Summarizer", "Hangul"]),
         // GNU readline for the chat REPL (line editing and history).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(
@@ -59,6 +62,7 @@ let package = Package(
                 "MRCReader",
                 "WordVectors",
                 "TextEncoder",
+                "Summarizer",
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -72,6 +76,7 @@ let package = Package(
         .testTarget(name: "WordVectorsTests", dependencies: ["WordVectors", "Hangul", "NeuralCore"]),
         .testTarget(name: "MRCReaderTests", dependencies: ["MRCReader", "Hangul", "NeuralCore", "WordVectors", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "Hangul", "NeuralCore", "WordVectors", "TestSupport"]),
+        .testTarget(name: "SummarizerTests", dependencies: ["Summarizer", "TextEncoder", "Hangul", "NeuralCore", "TestSupport"]),
         .testTarget(name: "QAEngineTests", dependencies: ["QAEngine", "FAQRetrieval", "IntentClassifier", "MRCReader"], resources: [.copy("Fixtures")]),
         // Runs the built korqa binary as a user would.
         .testTarget(name: "korqaTests", dependencies: ["korqa"]),

@@ -56,15 +56,30 @@ public struct LSTM: Sendable {
     func time(_ k: Int, _ steps: Int) -> Int { reverse ? steps - 1 - k : k }
 
     /// x [B, T, I] -> output [B, T, H] (zeros at padding).
-    public func forward(_ x: Tensor, mask: SequenceMask) -> (Tensor, Cache) {
+    public func forward(_ x: Tensor, mask: SequenceMask) -> (Tensor, Cache) { forward(x, mask: mask, initial: nil) }
+
+    /// The state an LSTM starts from: h₀ and c₀, each [B, H] (a decoder starts from a state
+    /// computed from its encoder).
+    public struct State: Sendable {
+        public var hidden: Tensor
+        public var cell: Tensor
+        public init(hidden: Tensor, cell: Tensor) { self.hidden = hidden; self.cell = cell }
+    }
+
+    /// x [B, T, I] from `initial` (nil: zeros) -> output [B, T, H]. `backwardWithState` gives the
+    /// initial state's gradient too.
+    public func forward(_ x: Tensor, mask: SequenceMask, initial: State?) -> (Tensor, Cache) {
         let B = mask.batchSize, T = mask.maxLength, I = inputSize, H = hiddenSize, H4 = 4 * H
+        if let initial {
+            precondition(initial.hidden.shape == [B, H] && initial.cell.shape == [B, H], "LSTM: initial state must be [\(B), \(H)] each")
+        }
         precondition(x.shape == [B, T, I], "LSTM expects input [\(B), \(T), \(I)], got \(x.shape)")
         // Every element of these buffers is written before it is read (the state at step 0 is
         // zeroed, masked rows copy the previous state, tanhCells of masked rows are never
         // read), so they skip zero-filling 10+ MB per call.
         var xTime = uninitializedFloats(T * B * I)
         var gates = uninitializedFloats(T * B * H4)
-        guard T > 0 && B > 0 else { return recur(gates: gates, xTime: xTime, mask: mask) }
+        guard T > 0 && B > 0 else { return recur(gates: gates, xTime: xTime, mask: mask, initial: initial) }
         let wih = store.value(inputWeight), bias = store.value(self.bias)
         x.data.withUnsafeBufferPointer { xp in
             xTime.withUnsafeMutableBufferPointer { xt in
@@ -85,7 +100,7 @@ public struct LSTM: Sendable {
                             a: xt.baseAddress!, lda: I, b: wih, ldb: I, beta: 1, c: g, ldc: H4)
             }
         }
-        return recur(gates: gates, xTime: xTime, mask: mask)
+        return recur(gates: gates, xTime: xTime, mask: mask, initial: initial)
     }
 
     /// The input projection of every row of an embedding table, folded: P = E W_ihᵀ + b, [V, 4H].
@@ -128,12 +143,15 @@ public struct LSTM: Sendable {
 
     /// The recurrence over precomputed input preactivations `gates` [T, B, 4H] (time-major,
     /// processing order).
-    func recur(gates inputGates: [Float], xTime: [Float], mask: SequenceMask) -> (Tensor, Cache) {
+    func recur(gates inputGates: [Float], xTime: [Float], mask: SequenceMask, initial: State? = nil) -> (Tensor, Cache) {
         let B = mask.batchSize, T = mask.maxLength, H = hiddenSize, H4 = 4 * H
         var cache = Cache(mask: mask, xTime: xTime, gates: inputGates,
                           cells: uninitializedFloats((T + 1) * B * H, zeroPrefix: B * H),
                           hiddens: uninitializedFloats((T + 1) * B * H, zeroPrefix: B * H),
                           tanhCells: uninitializedFloats(T * B * H))
+        if let initial {
+            for i in 0..<(B * H) { cache.hiddens[i] = initial.hidden.data[i]; cache.cells[i] = initial.cell.data[i] }
+        }
         var output = Tensor(zeros: [B, T, H])
         guard T > 0 && B > 0 else { return (output, cache) }
         let recurrentWeight = transposedHiddenWeight()
@@ -238,13 +256,17 @@ public struct LSTM: Sendable {
     }
 
     /// dOutput [B, T, H] -> dx [B, T, I]; adds the weight gradients into the store.
-    public func backward(_ dOutput: Tensor, cache: Cache) -> Tensor {
+    public func backward(_ dOutput: Tensor, cache: Cache) -> Tensor { backwardWithState(dOutput, cache: cache).dx }
+
+    /// dOutput [B, T, H] -> dx [B, T, I] and the gradient of the initial state (h₀, c₀ [B, H]);
+    /// adds the weight gradients into the store.
+    public func backwardWithState(_ dOutput: Tensor, cache: Cache) -> (dx: Tensor, dInitial: State) {
         let mask = cache.mask
         let B = mask.batchSize, T = mask.maxLength, I = inputSize, H = hiddenSize, H4 = 4 * H
         precondition(dOutput.shape == [B, T, H], "LSTM.backward expects [\(B), \(T), \(H)], got \(dOutput.shape)")
         precondition(cache.xTime.count == T * B * I, "LSTM.backward needs a cache from forward(_:mask:), not from the folded inference path")
         var dx = Tensor(zeros: [B, T, I])
-        guard T > 0 && B > 0 else { return dx }
+        guard T > 0 && B > 0 else { return (dx, State(hidden: Tensor(zeros: [B, H]), cell: Tensor(zeros: [B, H]))) }
         let wih = store.value(inputWeight), whh = store.value(hiddenWeight)
         let dwih = store.gradient(inputWeight), dwhh = store.gradient(hiddenWeight), dbias = store.gradient(bias)
         var dGates = [Float](repeating: 0, count: T * B * H4)  // [T, B, 4H]
@@ -306,7 +328,39 @@ public struct LSTM: Sendable {
                 }
             }
         }}}}}}}}
-        return dx
+        // After the first step's backward, dh and dc hold the gradients of the state before it.
+        return (dx, State(hidden: Tensor(shape: [B, H], data: dh), cell: Tensor(shape: [B, H], data: dc)))
+    }
+
+    /// One step of a batch of N independent sequences, for decoding one token at a time:
+    /// x [N, I], state (h, c) [N, H] each -> the next state. No cache (inference only).
+    public func step(_ x: Tensor, state: State) -> State {
+        let N = x.shape[0], I = inputSize, H = hiddenSize, H4 = 4 * H
+        precondition(x.shape == [N, I] && state.hidden.shape == [N, H], "LSTM.step expects x [N, \(I)] and h [N, \(H)]")
+        var gates = [Float](repeating: 0, count: N * H4)
+        var next = State(hidden: Tensor(zeros: [N, H]), cell: Tensor(zeros: [N, H]))
+        var tanhCells = [Float](repeating: 0, count: H)
+        let wih = store.value(inputWeight), whh = store.value(hiddenWeight), bias = store.value(self.bias)
+        gates.withUnsafeMutableBufferPointer { gp in
+            let g = gp.baseAddress!
+            for row in 0..<N { (g + row * H4).update(from: bias, count: H4) }
+            x.data.withUnsafeBufferPointer { xp in
+                MatMul.gemm(transposeA: false, transposeB: true, m: N, n: H4, k: I, a: xp.baseAddress!, lda: I, b: wih, ldb: I, beta: 1, c: g, ldc: H4)
+            }
+            state.hidden.data.withUnsafeBufferPointer { hp in
+                MatMul.gemm(transposeA: false, transposeB: true, m: N, n: H4, k: H, a: hp.baseAddress!, lda: H, b: whh, ldb: H, beta: 1, c: g, ldc: H4)
+            }
+            state.cell.data.withUnsafeBufferPointer { cp in
+            next.cell.data.withUnsafeMutableBufferPointer { cn in
+            next.hidden.data.withUnsafeMutableBufferPointer { hn in
+            tanhCells.withUnsafeMutableBufferPointer { tc in
+                for row in 0..<N {
+                    korqa_lstm_cell_forward(g + row * H4, cp.baseAddress! + row * H, cn.baseAddress! + row * H,
+                                            tc.baseAddress!, hn.baseAddress! + row * H, Int64(H))
+                }
+            }}}}
+        }
+        return next
     }
 }
 

@@ -42,7 +42,7 @@ public final class TextEncoder: @unchecked Sendable {
     public let config: TextEncoderConfig
     public let prefix: String
     public let store: ParameterStore
-    let embedding: SummedEmbedding
+    public let embedding: SummedEmbedding
     let forwardLayers: [LSTM]
     let backwardLayers: [LSTM]
     let dropout: Dropout
