@@ -2,6 +2,7 @@ import FAQRetrieval
 import Foundation
 import IntentClassifier
 import MRCReader
+import Summarizer
 
 /// Where KorQA keeps the user's data and finds what it ships with (resources/ and faq/), and
 /// the one place that turns "the default model" or "the default index" into files. Every
@@ -79,6 +80,15 @@ public struct KorQAHome: Sendable {
         let reader = try one(path)
         reader.ensemble = try partners.map { try one($0) }
         return reader
+    }
+
+    /// The shipped abstractive summarizer (utterances → what they ask for, trained on sae4K).
+    public static let shippedSummarizer = "summarizer-sae4k"
+
+    /// The summarizer at `path` (nil or "default": the shipped one).
+    public func summarizer(_ path: String?) throws -> PointerGenerator {
+        guard let path, path != "default" else { return try PointerGenerator.load(from: try shippedModel(Self.shippedSummarizer)) }
+        return try PointerGenerator.load(from: path)
     }
 
     /// The intent model at `path` (nil or "default": the shipped one).

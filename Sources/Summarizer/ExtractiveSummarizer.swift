@@ -59,6 +59,11 @@ public struct ExtractiveSummarizer: Sendable {
         return ExtractiveSummary(sentences: sentences, sentenceCount: spans.count)
     }
 
+    /// The indices (in order) of the `count` best of sentences given as a list (a data set's).
+    public func choose(_ sentences: [String], count: Int) -> [Int] {
+        summarize(sentences.enumerated().map { SentenceSpan(text: $1, start: $0, end: $0 + 1) }, count: count).sentences.map(\.index)
+    }
+
     /// LexRank scores (summing to 1) of the sentences.
     public func centrality(_ sentences: [String]) -> [Double] {
         let n = sentences.count

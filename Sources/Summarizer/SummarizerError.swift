@@ -9,6 +9,7 @@ public enum SummarizerError: Error, Equatable, Sendable, CustomStringConvertible
     case noPairs(reason: String)
     case emptyText
     case notASummarizer(path: String, reason: String)
+    case noModel
 
     public var description: String {
         switch self {
@@ -18,6 +19,7 @@ public enum SummarizerError: Error, Equatable, Sendable, CustomStringConvertible
         case .noPairs(let reason): return "no training pairs: \(reason)"
         case .emptyText: return "there is no text to summarize (it is empty or only spaces)"
         case .notASummarizer(let path, let reason): return "'\(path)' is not a summarizer model folder: \(reason)"
+        case .noModel: return "abstractive summaries need a summarizer model, and none is loaded"
         }
     }
 

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import NeuralCore
+import QAEngine
+import Summarizer
+
+extension KorQA {
+    struct EvalSummarizer: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "summarizer",
+            abstract: "Syllable ROUGE-1/2/L (F1, 95% bootstrap intervals) of the summarizer beside its baselines.",
+            discussion: """
+            --sae4k FILE scores the abstractive model (--model) on sae4K's test part (lines \
+            i % 10 == 9, never trained on) beside copying the utterance and dropping its last 어절, \
+            with exact match. --sci-news DIR scores extractive summaries of --sentences sentences \
+            on sci-news-sum-kr-50 beside Lead-N, with sentence F1 against the gold indices (only 50 \
+            articles: report, never tune). ROUGE counts letters and digits, spaces and punctuation \
+            removed.
+
+            Examples:
+              korqa eval summarizer --sae4k ../shared/data/summarization/sae4k/sae4k_v1.txt
+              korqa eval summarizer --sci-news ../shared/data/summarization/sci-news-sum-kr-50 --json
+            """
+        )
+
+        @Option(help: "sae4K v1 file (its test part is scored).") var sae4k: String?
+        @Option(help: "sci-news-sum-kr-50 folder.") var sciNews: String?
+        @Option(help: "A summarizer model folder, or 'default'.") var model = "default"
+        @Option(help: "A sentence-encoder folder whose vectors join the extractive similarity.") var sentenceEncoder: String?
+        @Option(help: "Sentences in an extractive summary.") var sentences = 3
+        @Option(help: "Beam width (1: greedy).") var beam = 4
+        @Option(help: "Score at most this many sae4K test pairs (all by default).") var limit: Int?
+        @Option(help: "Threads.") var threads = 1
+        @Flag(help: "Print one JSON object: {\"reports\": [{system, documents, rouge1, rouge2, rouge_l, …}]}.") var json = false
+
+        func validate() throws {
+            guard sae4k != nil || sciNews != nil else { throw ValidationError("give --sae4k FILE and/or --sci-news DIR to evaluate on.") }
+            guard sentences >= 1, beam >= 1 else { throw ValidationError("--sentences and --beam must be at least 1.") }
+        }
+
+        func run() throws {
+            Parallelism.configure(threads: threads)
+            var reports: [SummarizerEvaluation.Report] = []
+            if let sae4k {
+                var pairs = try SummaryPairs.sae4K(sae4k, part: .test)
+                if let limit { pairs = Array(pairs.prefix(limit)) }
+                let summarizer = try Home.current.summarizer(model)
+                let options = DecodingOptions(beamWidth: beam)
+                reports.append(SummarizerEvaluation.pairs(pairs, system: "copy the utterance", summarize: SummarizerEvaluation.copySource))
+                reports.append(SummarizerEvaluation.pairs(pairs, system: "drop the last 어절", summarize: SummarizerEvaluation.dropLastWord))
+                let started = monotonicSeconds()
+                reports.append(SummarizerEvaluation.pairs(pairs, system: "KorQA abstractive (beam \(beam))") { summarizer.summarize($0, options: options).text })
+                Diagnostics.note(String(format: "sae4K test: %d pairs summarized in %.1f s", pairs.count, monotonicSeconds() - started))
+            }
+            if let sciNews {
+                let articles = try SummarizerEvaluation.sciNewsSum(sciNews)
+                reports.append(SummarizerEvaluation.extractive(articles, system: "Lead-\(sentences)", choose: SummarizerEvaluation.lead(sentences)))
+                var extractive = ExtractiveSummarizer()
+                reports.append(SummarizerEvaluation.extractive(articles, system: "KorQA extractive (TF-IDF LexRank)") { article in
+                    extractive.choose(article.sentences, count: sentences)
+                })
+                if let sentenceEncoder {
+                    let embedder = try EncoderEmbedder(directory: sentenceEncoder)
+                    extractive.embed = { embedder.vectors($0) }
+                    reports.append(SummarizerEvaluation.extractive(articles, system: "KorQA extractive (TF-IDF + sentence vectors)") { article in
+                        extractive.choose(article.sentences, count: sentences)
+                    })
+                }
+            }
+            if json {
+                struct Output: Encodable { var reports: [SummarizerEvaluation.Report] }
+                print(try JSON.line(Output(reports: reports)))
+                return
+            }
+            func cell(_ e: SummarizerEvaluation.Estimate?) -> String {
+                guard let e else { return "—" }
+                return String(format: "%.3f [%.3f, %.3f]", e.mean, e.low, e.high)
+            }
+            print("system | n | ROUGE-1 | ROUGE-2 | ROUGE-L | sentence F1 | exact match")
+            for r in reports {
+                print("\(r.system) | \(r.documents) | \(cell(r.rouge1)) | \(cell(r.rouge2)) | \(cell(r.rougeL)) | \(cell(r.sentenceF1)) | \(cell(r.exactMatch))")
+            }
+        }
+    }
+}
