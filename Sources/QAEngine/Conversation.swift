@@ -89,6 +89,13 @@ public final class Conversation {
             return .message(text.languageSet)
         case "/passage":
             return .message(setPassage(argument))
+        case "/summarize", "/summary", "/요약":
+            // The text after the command, else the passage.
+            guard let source = argument.isEmpty ? passage?.text : argument else { return .message(text.nothingToSummarize) }
+            do {
+                guard let summary = try engine.summarize(source) else { return .message(text.cannotLoad("summarizer", QAEngineError.noSummarizer)) }
+                return .message(text.summary(summary).joined(separator: "\n"))
+            } catch { return .message(text.error(error)) }
         case "/db":
             guard !argument.isEmpty else { return .message(text.usage("/db PATH  (\(engine.store.location))")) }
             let path = (argument as NSString).expandingTildeInPath

@@ -2,6 +2,7 @@ import FAQRetrieval
 import Foundation
 import IntentClassifier
 import MRCReader
+import Summarizer
 
 /// What the engine searches: the FAQ index today, a PostgreSQL store or a document collection
 /// later. Implementations must be safe to call from several threads at once.
@@ -29,6 +30,7 @@ public final class Engine: @unchecked Sendable {
     public let embedder: (any SentenceEmbedder)?
     private let intentModel: LazyModel<IntentClassifier>
     private let readerModel: LazyModel<Reader>
+    private let summarizerModel: LazyModel<TextSummarizer>
 
     /// - Parameters:
     ///   - loadIntentClassifier: loads the intent model on first use (nil: lines get no intent
@@ -37,7 +39,8 @@ public final class Engine: @unchecked Sendable {
     public init(store: any EntrySearching, policy: RoutingPolicy = RoutingPolicy(), searchMode: SearchMode = .lexical,
                 embedder: (any SentenceEmbedder)? = nil,
                 loadIntentClassifier: (@Sendable () throws -> IntentClassifier)? = nil,
-                loadReader: (@Sendable () throws -> Reader)? = nil) {
+                loadReader: (@Sendable () throws -> Reader)? = nil,
+                loadSummarizer: (@Sendable () throws -> TextSummarizer)? = { TextSummarizer(abstractive: nil) }) {
         precondition(searchMode == .lexical || embedder != nil, "dense and hybrid search need a sentence embedder")
         self.store = store
         self.policy = policy
@@ -45,6 +48,7 @@ public final class Engine: @unchecked Sendable {
         self.embedder = embedder
         intentModel = LazyModel(loadIntentClassifier)
         readerModel = LazyModel(loadReader)
+        summarizerModel = LazyModel(loadSummarizer)
     }
 
     /// The same models and policy over another store (`/db` in chat).
@@ -59,6 +63,7 @@ public final class Engine: @unchecked Sendable {
         embedder = other.embedder
         intentModel = other.intentModel
         readerModel = other.readerModel
+        summarizerModel = other.summarizerModel
     }
 
     /// Loads the intent model now (so its errors show at start instead of on the first line).
@@ -76,6 +81,11 @@ public final class Engine: @unchecked Sendable {
     /// Spans of `passage` that answer `question`, best first.
     public func read(question: String, passage: String, top: Int) throws -> [ReaderAnswer] {
         try readerModel.run { $0.answers(question: question, context: passage, top: top) } ?? []
+    }
+
+    /// A summary of `text` (`TextSummarizer`); nil when the engine has no summarizer.
+    public func summarize(_ text: String, mode: SummaryMode = .auto, sentences: Int = 3) throws -> SummaryResult? {
+        try summarizerModel.run { try $0.summarize(text, mode: mode, sentences: sentences) }
     }
 
     /// FAQ matches for `text`, best first (domain and small talk mixed).
@@ -114,7 +124,18 @@ public final class Engine: @unchecked Sendable {
         let domain = candidates.filter { !$0.smalltalk }, smalltalk = candidates.filter(\.smalltalk)
         evidence.faq = domain.first?.confidence
         evidence.smalltalk = smalltalk.first?.confidence
-        let (route, reason) = policy.route(evidence)
+        var (route, reason) = policy.route(evidence)
+        var summary: SummaryResult?
+        if route == .summary {
+            if let passage, let result = try summarize(passage) {
+                summary = result
+                reason = .summarized
+            } else if passage != nil {
+                reason = .summarizerUnavailable
+            } else {
+                reason = .nothingToSummarize
+            }
+        }
         let matches: [Match]
         switch route {
         case .faq: matches = Array(domain.prefix(top))
@@ -125,7 +146,7 @@ public final class Engine: @unchecked Sendable {
                                  summaryRequest: evidence.summaryRequest, answerThreshold: policy.answerThreshold,
                                  commandThreshold: policy.commandThreshold, readerThreshold: policy.readerThreshold)
         var reply = Reply(query: text, route: route, reason: reason, message: "", intent: intent, matches: matches,
-                          answers: answers.map(PassageAnswer.init), scores: scores)
+                          answers: answers.map(PassageAnswer.init), scores: scores, summary: summary)
         reply.message = ReplyText(language).message(for: reply, passageSet: passage != nil)
         return reply
     }

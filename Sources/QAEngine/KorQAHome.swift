@@ -91,6 +91,14 @@ public struct KorQAHome: Sendable {
         return try PointerGenerator.load(from: path)
     }
 
+    /// What chat and servers summarize with: the abstractive model at `path` (nil or "default":
+    /// the shipped one when it is present; without it, extractive summaries only).
+    public func textSummarizer(_ path: String?) throws -> TextSummarizer {
+        if let path, path != "default" { return TextSummarizer(abstractive: try PointerGenerator.load(from: path)) }
+        guard let shipped = try? shippedModel(Self.shippedSummarizer) else { return TextSummarizer(abstractive: nil) }
+        return TextSummarizer(abstractive: try PointerGenerator.load(from: shipped))
+    }
+
     /// The intent model at `path` (nil or "default": the shipped one).
     public func intentClassifier(_ path: String?) throws -> IntentClassifier {
         guard let path, path != "default" else { return try IntentClassifier.load(from: try shippedModel(Self.shippedIntentModel)) }

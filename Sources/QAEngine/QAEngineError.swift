@@ -11,6 +11,8 @@ public enum QAEngineError: Error, Equatable, Sendable {
     case nothingToSeed(index: String, searched: [String])
     /// A passage was set on an engine that has no reader to read it.
     case noReader
+    /// The engine was made without a summarizer.
+    case noSummarizer
     /// A routing table line is malformed.
     case badTable(path: String, line: Int, reason: String)
 }
@@ -26,6 +28,8 @@ extension QAEngineError: CustomStringConvertible, LocalizedError {
             return "the FAQ index \(index) is empty and no bundled faq/ folder was found (looked in \(searched.joined(separator: ", ")))"
         case .noReader:
             return "this engine has no reader model to read a passage with"
+        case .noSummarizer:
+            return "this engine has no summarizer"
         case .badTable(let path, let line, let reason):
             return "\(path):\(line): \(reason)"
         }

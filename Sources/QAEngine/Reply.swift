@@ -1,6 +1,7 @@
 import FAQRetrieval
 import IntentClassifier
 import MRCReader
+import Summarizer
 
 /// Where a line of user text was answered from.
 public enum Route: String, Codable, Sendable, CaseIterable {
@@ -26,6 +27,10 @@ public enum RouteReason: String, Codable, Sendable {
     case readerConfident
     /// The line asks for a summary, and no summarizer is available.
     case summarizerUnavailable
+    /// The line asks for a summary: the passage was summarized.
+    case summarized
+    /// The line asks for a summary, and there is no passage to summarize.
+    case nothingToSummarize
     /// The best domain-FAQ match reached the answer threshold.
     case faqMatch
     /// The best small-talk match reached the answer threshold (the command threshold for commands).
@@ -116,6 +121,8 @@ public struct Reply: Codable, Equatable, Sendable {
     /// Spans read from the passage (for `reader`: the answers; otherwise the reader's guess, if any).
     public var answers: [PassageAnswer]
     public var scores: RouteScores
+    /// The summary, for `summary` replies that made one.
+    public var summary: SummaryResult?
 }
 
 /// `korqa ask`'s answer: the best FAQ entries for one question (no routing).

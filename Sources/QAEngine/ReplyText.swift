@@ -1,3 +1,4 @@
+import Summarizer
 import Foundation
 
 /// The language the chatbot speaks.
@@ -38,8 +39,14 @@ public struct ReplyText: Sendable {
         case .faq, .smalltalk:
             lines += entries(reply.matches)
         case .summary:
-            lines.append(ko ? "요약 기능은 아직 준비 중이에요. 지금은 지문을 주고(/passage 파일 또는 글) 질문하면 지문에서 답을 찾아 드릴 수 있어요."
-                            : "Summarizing is not available yet. For now, give a passage (/passage FILE or TEXT) and ask about it.")
+            if let summary = reply.summary {
+                lines += self.summary(summary)
+            } else if reply.reason == .nothingToSummarize {
+                lines.append(ko ? "요약할 글이 없어요. /passage 파일 또는 글 로 지문을 주거나, /summarize 뒤에 글을 붙여 보내 주세요."
+                                : "There is nothing to summarize. Give a passage (/passage FILE or TEXT), or send /summarize followed by the text.")
+            } else {
+                lines.append(ko ? "요약기를 쓸 수 없어요." : "No summarizer is available.")
+            }
         case .command:
             lines.append(ko ? "죄송해요, 그런 일은 제가 직접 할 수 없어요. 저는 질문에 답하는 챗봇이에요. KorQA에 대해 묻거나 /passage 로 지문을 주고 질문해 보세요."
                             : "Sorry, I cannot do that; I answer questions. Ask about KorQA, or give a passage with /passage and ask about it.")
@@ -75,6 +82,20 @@ public struct ReplyText: Sendable {
         return (lines + entries(reply.results)).joined(separator: "\n")
     }
 
+    /// A summary's lines: the text, then how it was made.
+    public func summary(_ summary: SummaryResult) -> [String] {
+        var lines = [summary.text]
+        switch summary.mode {
+        case .extractive, .auto:
+            let chosen = summary.sentences?.count ?? 0, total = summary.inputSentences ?? chosen
+            lines.append(ko ? "   (추출 요약 · \(total)문장 중 \(chosen)문장, 원문 그대로)" : "   (extractive · \(chosen) of \(total) sentences, verbatim)")
+        case .abstractive:
+            lines.append(ko ? "   (생성 요약\(summary.truncated ? " · 글이 길어 앞부분 \(summary.sourceSyllablesRead ?? 0)음절만 읽음" : ""))"
+                            : "   (abstractive\(summary.truncated ? " · long text: only the first \(summary.sourceSyllablesRead ?? 0) syllables were read" : ""))")
+        }
+        return lines
+    }
+
     func entries(_ matches: [Match]) -> [String] {
         var lines: [String] = []
         for (i, m) in matches.enumerated() {
@@ -93,7 +114,9 @@ public struct ReplyText: Sendable {
         let rule: String
         switch reply.reason {
         case .readerConfident: rule = ko ? "지문 답의 점수가 기준 \(Self.format(s.readerThreshold)) 이상이고 질문과 지문이 단어를 공유함" : "the reader's span scored ≥ \(Self.format(s.readerThreshold)) and the question shares wording with the passage"
-        case .summarizerUnavailable: rule = ko ? "요약 요청으로 보임 (요약기는 아직 없음)" : "it asks for a summary (no summarizer yet)"
+        case .summarizerUnavailable: rule = ko ? "요약 요청으로 보임 (요약기 없음)" : "it asks for a summary (no summarizer)"
+        case .summarized: rule = ko ? "요약 요청으로 보여 지문을 요약함" : "it asks for a summary: the passage was summarized"
+        case .nothingToSummarize: rule = ko ? "요약 요청으로 보이지만 요약할 지문이 없음" : "it asks for a summary, and there is no passage"
         case .faqMatch: rule = ko ? "FAQ 일치도가 기준 \(Self.format(s.answerThreshold)) 이상" : "the FAQ match is ≥ \(Self.format(s.answerThreshold))"
         case .smalltalkMatch: rule = ko ? "잡담 일치도가 기준 이상 (명령이면 \(Self.format(s.commandThreshold)), 아니면 \(Self.format(s.answerThreshold)))" : "the small-talk match reached its threshold (\(Self.format(s.commandThreshold)) for commands, else \(Self.format(s.answerThreshold)))"
         case .commandUnsupported: rule = ko ? "명령으로 분류되었고 잡담 일치도가 기준 \(Self.format(s.commandThreshold)) 미만" : "a command, and no small-talk match ≥ \(Self.format(s.commandThreshold))"
@@ -125,6 +148,7 @@ public struct ReplyText: Sendable {
                   /db 경로   다른 FAQ 색인 쓰기 (만들기: korqa index 파일 --db 경로)
                   /intent on|off   입력마다 의도(질문, 명령…)도 보여 주기
                   /passage 파일|글   이 지문에서 답을 읽기; /passage 만 쓰면 지금 지문, /passage off 로 지우기
+                  /summarize [글]   글(없으면 지금 지문)을 요약하기; "요약해 줘"라고 해도 지문을 요약합니다
                   /why       마지막 입력이 왜 그 답으로 갔는지
                   /lang ko|en   대화 언어 바꾸기
                   /quit      끝내기 (Ctrl-D도 됩니다; Ctrl-C는 줄을 지웁니다)
@@ -138,6 +162,7 @@ public struct ReplyText: Sendable {
               /db PATH   switch to another FAQ index (build one with: korqa index FILE --db PATH)
               /intent on|off   also show what kind of utterance each line is (question, command…)
               /passage FILE|TEXT   answer from this passage with the reader; /passage alone shows it, /passage off forgets it
+              /summarize [TEXT]   summarize TEXT (or the passage); "요약해 줘" summarizes the passage too
               /why       why the last line was answered the way it was
               /lang ko|en   switch the chat's language
               /quit      leave (Ctrl-D works too; Ctrl-C clears the line)
@@ -159,6 +184,7 @@ public struct ReplyText: Sendable {
         t("\(path) 에 FAQ 색인이 없어요. 만들려면: korqa index 파일 --db \(path)", "no FAQ index at \(path); build one with: korqa index FILE --db \(path)")
     }
     public func usingIndex(_ path: String, entries: Int) -> String { t("\(path) 색인을 씁니다 (항목 \(entries)개)", "using \(path) (\(entries) entries)") }
+    public var nothingToSummarize: String { t("요약할 글이 없어요. 사용법: /summarize 글, 또는 /passage 로 지문을 준 뒤 /summarize", "nothing to summarize; usage: /summarize TEXT, or set a passage with /passage and send /summarize") }
     public var noPassage: String { t("지문이 없어요. 사용법: /passage 파일 또는 /passage 글", "no passage set; usage: /passage FILE or /passage TEXT") }
     public func passagePreview(_ count: Int, _ preview: String) -> String { t("지문 (\(count)자): \(preview)", "passage (\(count) characters): \(preview)") }
     public var passageForgotten: String { t("지문을 지웠어요. 이제 FAQ에서 답합니다", "passage forgotten; answering from the FAQ") }

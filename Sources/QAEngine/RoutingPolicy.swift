@@ -50,7 +50,7 @@ public struct RoutingPolicy: Codable, Equatable, Sendable {
 
     /// The route and the rule that chose it.
     public func route(_ e: Evidence) -> (Route, RouteReason) {
-        if e.summaryRequest { return (.summary, .summarizerUnavailable) }
+        if e.summaryRequest { return (.summary, .summarized) }
         if let reader = e.readerScore, reader >= readerThreshold, e.readerSharesWording { return (.reader, .readerConfident) }
         if let faq = e.faq, faq >= answerThreshold { return (.faq, .faqMatch) }
         if let intent = e.intent, commandIntents.contains(intent) {

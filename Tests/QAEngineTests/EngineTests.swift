@@ -27,7 +27,27 @@ func tinyEngine(policy: RoutingPolicy = RoutingPolicy()) throws -> (Engine, FAQS
         #expect(nothing.route == .unknown && nothing.reason == .noMatch && nothing.matches.isEmpty)
         #expect(nothing.message == "잘 모르겠어요. 이 말과 겹치는 단어가 있는 FAQ 항목이 없어요.")
         let summary = try engine.reply(to: "요약해 줘", language: .english)
-        #expect(summary.route == .summary && summary.message.hasPrefix("Summarizing is not available yet"))
+        #expect(summary.route == .summary && summary.reason == .nothingToSummarize && summary.summary == nil)
+        #expect(summary.message.hasPrefix("There is nothing to summarize"))
+    }
+
+    /// "요약해 줘" with a passage summarizes it (extractive: its central sentences, verbatim,
+    /// with offsets into the passage); /summarize TEXT summarizes the text.
+    @Test func summaryRequestsSummarizeThePassage() throws {
+        let (engine, _) = try tinyEngine()
+        let passage = "고양이는 작은 동물이다. 오늘 주식 시장은 하락했다. 고양이는 작고 귀여운 동물이다. 많은 사람이 고양이를 키운다."
+        let reply = try engine.reply(to: "이 글 요약해 줘", passage: passage)
+        #expect(reply.route == .summary && reply.reason == .summarized && reply.summary?.mode == .extractive)
+        let sentences = try #require(reply.summary?.sentences)
+        #expect(sentences.count == 3 && !sentences.contains { $0.text.contains("주식") })
+        let scalars = Array(passage.unicodeScalars)
+        for s in sentences { #expect(String(String.UnicodeScalarView(scalars[s.start..<s.end])) == s.text) }
+        #expect(reply.message.contains("추출 요약 · 4문장 중 3문장"))
+        let chat = Conversation(engine: engine)
+        guard case .message(let text) = chat.handle("/summarize " + passage) else { Issue.record("no message"); return }
+        #expect(text.hasPrefix(sentences.map(\.text).joined(separator: " ")))
+        guard case .message(let empty) = chat.handle("/summarize") else { Issue.record("no message"); return }
+        #expect(empty.hasPrefix("요약할 글이 없어요"))
     }
 
     @Test func weakMatchesAreSaidToBeWeak() throws {

@@ -23,7 +23,7 @@ func temporaryFolder() throws -> String {
 
     @Test func eachRuleInOrder() {
         // A summary request wins over everything, a passage that answers over the FAQ.
-        #expect(policy.route(evidence { $0.summaryRequest = true; $0.faq = 0.9; $0.readerScore = 0.9; $0.readerSharesWording = true }) == (.summary, .summarizerUnavailable))
+        #expect(policy.route(evidence { $0.summaryRequest = true; $0.faq = 0.9; $0.readerScore = 0.9; $0.readerSharesWording = true }) == (.summary, .summarized))
         #expect(policy.route(evidence { $0.readerScore = 0.5; $0.readerSharesWording = true; $0.faq = 0.9 }) == (.reader, .readerConfident))
         // A confident reader whose question shares nothing with the passage does not answer.
         #expect(policy.route(evidence { $0.readerScore = 0.9; $0.readerSharesWording = false; $0.faq = 0.9 }) == (.faq, .faqMatch))
@@ -84,13 +84,13 @@ func temporaryFolder() throws -> String {
     @Test func theIssuesExamples() throws {
         let engine = try Self.bundledEngine()
         // From the issue: a question about KorQA gets the KorQA FAQ, a command is not answered
-        // from small talk, a summary request says it is not available, in Korean.
+        // from small talk, a summary request without a passage says what to summarize, in Korean.
         let what = try engine.reply(to: "KorQA는 무엇인가요?")
         #expect(what.route == .faq && what.matches.first?.answer.contains("한국어 자연어 이해") == true, "\(what)")
         let window = try engine.reply(to: "창문 좀 닫아 줘")
         #expect(window.route == .command && window.intent?.name == "command" && window.message.contains("할 수 없어요"), "\(window)")
         let summary = try engine.reply(to: "이 글 요약해 줘")
-        #expect(summary.route == .summary && summary.message.contains("요약 기능은 아직"))
+        #expect(summary.route == .summary && summary.message.hasPrefix("요약할 글이 없어요"))
         let unknown = try engine.reply(to: "셰익스피어의 4대 비극은 무엇인가?")
         #expect(unknown.route == .unknown && unknown.message.hasPrefix("잘 모르겠어요"))
         #expect(try engine.reply(to: "셰익스피어의 4대 비극은 무엇인가?", language: .english).message.hasPrefix("Not sure"))

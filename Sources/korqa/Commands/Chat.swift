@@ -54,7 +54,8 @@ extension KorQA {
             let store = try database.open(quiet: !interactive, readOnly: true)
             let home = Home.current, intentPath = intentModel.path, readerPath = readerModel, partners = readerEnsembleWith
             let engine = Engine(store: store, searchMode: search.mode, embedder: try search.embedder(), loadIntentClassifier: { try home.intentClassifier(intentPath) },
-                                loadReader: { try home.reader(readerPath, ensembleWith: partners) })
+                                loadReader: { try home.reader(readerPath, ensembleWith: partners) },
+                                loadSummarizer: { try home.textSummarizer(nil) })
             // Routing needs the intent model: a missing or broken one is an error now, not on the first line.
             try engine.loadIntentClassifier()
             var settings = Conversation.Settings()
