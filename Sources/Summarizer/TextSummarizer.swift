@@ -38,7 +38,7 @@ public final class TextSummarizer: @unchecked Sendable {
     /// What `auto` picks for `text`.
     public static func resolve(_ mode: SummaryMode, for text: String, hasModel: Bool) -> SummaryMode {
         guard mode == .auto else { return mode }
-        return SentenceSplitter().split(text).count > 1 || !hasModel ? .extractive : .abstractive
+        return SentenceSplitter().split(text).count == 1 && hasModel ? .abstractive : .extractive
     }
 
     /// - Parameters:

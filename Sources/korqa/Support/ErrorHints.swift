@@ -3,6 +3,7 @@ import IntentClassifier
 import MRCReader
 import NeuralCore
 import QAEngine
+import Summarizer
 import WordVectors
 
 /// The CLI's half of an error message: libraries say what went wrong and where; this adds how
@@ -26,6 +27,8 @@ enum ErrorHints {
             return "create it with: korqa index FILE --db \(path)"
         case QAEngineError.shippedModelMissing:
             return "pass --model DIR, or set KORQA_HOME to a KorQA checkout or installation (make install)"
+        case SummarizerError.notASummarizer, SummarizerError.noModel:
+            return "pass --model DIR of a model from: korqa train summarizer (or use --mode extractive, which needs none)"
         case QAEngineError.nothingToSeed:
             return "index a file with: korqa index FILE (or set KORQA_HOME to a KorQA checkout)"
         default:

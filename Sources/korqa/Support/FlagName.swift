@@ -1,6 +1,7 @@
 import ArgumentParser
 import IntentClassifier
 import MRCReader
+import Summarizer
 import TextEncoder
 
 /// Command-line spellings of library field names.
@@ -45,6 +46,13 @@ extension IntentError: InvalidRunConfig {
 }
 
 extension TextEncoderError: InvalidRunConfig {
+    var invalidFields: (fields: [String], reason: String)? {
+        if case .invalidRunConfig(let field, let reason) = self { return ([field], reason) }
+        return nil
+    }
+}
+
+extension SummarizerError: InvalidRunConfig {
     var invalidFields: (fields: [String], reason: String)? {
         if case .invalidRunConfig(let field, let reason) = self { return ([field], reason) }
         return nil

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+@Suite struct SummarizerCommandTests {
+    static let article = """
+        고양이는 작은 육식 동물이다. 오늘 주식 시장은 크게 하락했다. 고양이는 작고 귀여운 동물이라 인기가 많다.
+        많은 사람이 고양이를 반려 동물로 키운다. 가격은 3.5% 올랐다.
+        """
+
+    /// Extractive summaries from arguments, a file and standard input; --json offsets slice the
+    /// input; errors name what is wrong.
+    @Test func extractiveSummariesAndTheirOffsets() throws {
+        let d = scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        try Self.article.write(toFile: d + "/a.txt", atomically: true, encoding: .utf8)
+        let plain = try korqa(["summarize", "--file", d + "/a.txt", "--sentences", "2"])
+        #expect(plain.status == 0 && !plain.out.contains("주식") && plain.out.contains("고양이"), "\(plain)")
+        let piped = try korqa(["summarize", "--sentences", "2"], input: Data(Self.article.utf8))
+        #expect(piped.out == plain.out)
+        let json = try korqa(["summarize", "--json", "--sentences", "2", Self.article])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+        #expect(object["mode"] as? String == "extractive" && object["input_sentences"] as? Int == 5)
+        let sentences = try #require(object["sentences"] as? [[String: Any]])
+        let scalars = Array(Self.article.unicodeScalars)
+        #expect(sentences.count == 2)
+        for s in sentences {
+            let start = s["start"] as! Int, end = s["end"] as! Int
+            #expect(String(String.UnicodeScalarView(scalars[start..<end])) == s["text"] as? String)
+        }
+        let empty = try korqa(["summarize", "  "])
+        #expect(empty.status != 0 && empty.err.contains("no text to summarize"), "\(empty.err)")
+        let zero = try korqa(["summarize", "--sentences", "0", "글"])
+        #expect(zero.status != 0 && zero.err.contains("--sentences must be at least 1"))
+        let missing = try korqa(["summarize", "--file", d + "/nope.txt"])
+        #expect(missing.status != 0 && missing.err.contains("nope.txt") && missing.err.contains("no such file"), "\(missing.err)")
+        let noModel = try korqa(["summarize", "--mode", "abstractive", "--model", d, "오늘 날씨 알려줘"])
+        #expect(noModel.status != 0 && noModel.err.contains("not a summarizer model folder"), "\(noModel.err)")
+    }
+
+    /// Train a tiny abstractive model on a TSV with a bad line (reported by number), summarize
+    /// with it, and score it on a sae4K-format file.
+    @Test func trainAndUseAnAbstractiveModel() throws {
+        let d = scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let places = ["서울", "부산", "대구", "인천", "광주", "대전"], days = ["오늘", "내일", "모레"]
+        var lines: [String] = []
+        for p in places { for day in days { lines.append("\(day) \(p) 날씨 알려줘\t\(day) \(p) 날씨\t0") } }
+        try (lines.joined(separator: "\n") + "\n틀린 줄\n").write(toFile: d + "/pairs.tsv", atomically: true, encoding: .utf8)
+        let train = try korqa(["train", "summarizer", "--train", d + "/pairs.tsv", "--embed", "8", "--hidden", "8", "--layers", "1",
+                               "--decoder-hidden", "8", "--attention", "8", "--epochs", "1", "--batch-size", "4", "--threads", "1",
+                               "--out", d + "/m"])
+        #expect(train.status == 0 && train.out.contains("validation ROUGE-L"), "\(train.err)")
+        #expect(train.err.contains("line \(lines.count + 1): expected source<TAB>target"), "\(train.err)")
+        #expect(FileManager.default.fileExists(atPath: d + "/m/model.safetensors") && FileManager.default.fileExists(atPath: d + "/m/training/metrics.jsonl"))
+        let summary = try korqa(["summarize", "--model", d + "/m", "--mode", "abstractive", "--json", "오늘 서울 날씨 알려줘"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(summary.out.utf8)) as? [String: Any], "\(summary.err)")
+        #expect(object["mode"] as? String == "abstractive" && object["text"] is String && object["truncated"] as? Bool == false)
+        let eval = try korqa(["eval", "summarizer", "--sae4k", d + "/pairs.tsv", "--model", d + "/m", "--beam", "1"])
+        #expect(eval.status == 0 && eval.out.contains("copy the utterance") && eval.out.contains("KorQA abstractive"), "\(eval.err)")
+        let nothing = try korqa(["train", "summarizer", "--out", d + "/x"])
+        #expect(nothing.status != 0 && nothing.err.contains("--train"), "\(nothing.err)")
+        let resume = try korqa(["train", "summarizer", "--train", d + "/pairs.tsv", "--out", d + "/none", "--resume"])
+        #expect(resume.status != 0 && resume.err.contains("resume"), "\(resume.err)")
+    }
+}
