@@ -110,5 +110,18 @@ public enum SummarizerEvaluation {
         if words.count > 1 { words.removeLast() }
         return words.joined(separator: " ")
     }
+    /// A document of about `syllables` letters and digits: whole sentences of the articles, in
+    /// order (latency measurements summarize it).
+    public static func document(from articles: [Article], syllables: Int) -> String {
+        var sentences: [String] = [], count = 0
+        for sentence in articles.flatMap(\.sentences) where count < syllables {
+            sentences.append(sentence.hasSuffix(".") ? sentence : sentence + ".")
+            count += Rouge.units(sentence).count
+        }
+        return sentences.joined(separator: " ")
+    }
+
+    /// Lead generation's baseline: the first sentence of the rest of the article.
+    public static func firstSentence(_ source: String) -> String { SentenceSplitter().split(source).first?.text ?? source }
     public static func lead(_ count: Int) -> (Article) -> [Int] { { Array(0..<min(count, $0.sentences.count)) } }
 }

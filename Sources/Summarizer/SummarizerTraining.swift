@@ -38,6 +38,13 @@ public struct SummarizerTrainingConfig: Codable, Equatable, Sendable {
     /// sae4K: its training part is trained on, its validation part validates (the test part is
     /// never read here).
     public var sae4k: String?
+    /// Korean Wikipedia (WikiExtractor folder): lead-generation pairs, self-supervised; its
+    /// held-out articles (1% by title hash, as the encoder's pre-training) validate.
+    public var pretrainCorpus: String?
+    /// Title keys of scored data sets, whose articles are left out of `pretrainCorpus`.
+    public var excludedTitles: [String] = []
+    /// Read at most this many Wikipedia articles' pairs (nil: all).
+    public var maxArticles: Int?
     /// Validation pairs; without it (and without sae4k) 5% of the training pairs, chosen by a
     /// hash of the source, validate.
     public var validation: String?
@@ -65,8 +72,8 @@ public struct SummarizerTrainingConfig: Codable, Equatable, Sendable {
     public init(out: String) { self.out = out }
 
     public func check() throws(SummarizerError) {
-        guard !train.isEmpty || sae4k != nil else {
-            throw .invalidRunConfig(field: "train", reason: "(or sae4k): give at least one file of pairs")
+        guard !train.isEmpty || sae4k != nil || pretrainCorpus != nil else {
+            throw .invalidRunConfig(field: "train", reason: "(or sae4k, or pretrainCorpus): give at least one source of pairs")
         }
         for (name, value) in [("embed", embed), ("hidden", hidden), ("layers", layers), ("epochs", epochs), ("batchSize", batchSize),
                               ("decoderHidden", decoderHidden), ("attention", attention), ("maxSourceLength", maxSourceLength),
@@ -98,11 +105,18 @@ public struct SummarizerTrainingConfig: Codable, Equatable, Sendable {
             train += try SummaryPairs.sae4K(sae4k, part: .train)
             validation += try SummaryPairs.sae4K(sae4k, part: .validation)
         }
+        if let pretrainCorpus {
+            let leads = try SummaryPairs.wikipediaLeads(corpus: pretrainCorpus, excludedTitles: Set(excludedTitles), sourceLength: maxSourceLength,
+                                                        isHeldOut: { PretrainingCorpus.isHeldOut(title: $0, perMille: 10) },
+                                                        limitArticles: maxArticles ?? .max)
+            train += leads.train
+            validation += leads.heldOut
+        }
         if let path = self.validation {
             let loaded = try SummaryPairs.read(path)
             validation += loaded.pairs
             problems += loaded.problems.map { "\(path): \($0)" }
-        } else if self.sae4k == nil {
+        } else if self.sae4k == nil && pretrainCorpus == nil {
             let held = train.filter { FNV1a.hash(Array($0.source.utf8)) % 20 == 0 }
             train.removeAll { FNV1a.hash(Array($0.source.utf8)) % 20 == 0 }
             validation = held
@@ -155,7 +169,7 @@ public struct SummarizerTrainingConfig: Codable, Equatable, Sendable {
         _ = try Checkpoint.load(into: model.store, from: summary.bestCheckpoint, config: model.configJSON)
         try model.save(to: out, metadata: ["korqa.training_pairs": String(train.count), "korqa.seed": String(seed),
                                            "korqa.pretrained_encoder": encoder ?? "none",
-                                           "korqa.data": (self.train + [sae4k].compactMap { $0 }).joined(separator: ",")])
+                                           "korqa.data": (self.train + [sae4k, pretrainCorpus].compactMap { $0 }).joined(separator: ",")])
         return (model, summary, DataReport(trainingPairs: train.count, validationPairs: validation.count, problems: problems))
     }
 }

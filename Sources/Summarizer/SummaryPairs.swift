@@ -89,3 +89,49 @@ public enum SummaryPairs {
         return pairs
     }
 }
+
+extension SummaryPairs {
+    /// Lead generation from Korean Wikipedia (WikiExtractor folders), self-supervised: an
+    /// article's first sentence is the target, the sentences after it (up to `sourceLength`
+    /// syllables, from the opening lines) the source — a one-sentence gist of what follows.
+    public struct WikipediaLeads: Sendable {
+        public var train: [SummaryPair] = []
+        public var heldOut: [SummaryPair] = []
+        /// Articles left out because a scored data set uses their title.
+        public var excludedArticles = 0
+        /// Articles too short for a pair (no second sentence, or a lead outside 10…200 syllables).
+        public var tooShort = 0
+    }
+
+    /// - Parameters:
+    ///   - excludedTitles: title keys (`TextCorpus.titleKey`) of scored data sets' articles.
+    ///   - isHeldOut: which titles are held out (the encoder's pre-training uses the same rule,
+    ///     so held-out articles are new to the whole model).
+    public static func wikipediaLeads(corpus: String, excludedTitles: Set<String>, sourceLength: Int = 400,
+                                      isHeldOut: (String) -> Bool, limitArticles: Int = .max) throws -> WikipediaLeads {
+        var leads = WikipediaLeads()
+        let splitter = SentenceSplitter()
+        var articles = 0
+        for file in try TextCorpus.files(at: corpus) where articles < limitArticles {
+            for article in TextCorpus.articles(in: try TextCorpus.contents(of: file)) where articles < limitArticles {
+                if excludedTitles.contains(TextCorpus.titleKey(article.title)) { leads.excludedArticles += 1; continue }
+                let sentences = article.lines.prefix(4).filter { !$0.isEmpty }.flatMap { splitter.split($0).map(\.text) }
+                guard sentences.count >= 2 else { leads.tooShort += 1; continue }
+                let lead = sentences[0], leadLength = lead.unicodeScalars.count
+                guard (10...200).contains(leadLength) else { leads.tooShort += 1; continue }
+                var source = "", length = 0
+                for sentence in sentences.dropFirst() {
+                    let n = sentence.unicodeScalars.count
+                    if length > 0 && length + 1 + n > sourceLength { break }
+                    source += (length > 0 ? " " : "") + sentence
+                    length += n + (length > 0 ? 1 : 0)
+                }
+                guard length >= 40 else { leads.tooShort += 1; continue }
+                articles += 1
+                let pair = SummaryPair(source: source, target: lead)
+                if isHeldOut(article.title) { leads.heldOut.append(pair) } else { leads.train.append(pair) }
+            }
+        }
+        return leads
+    }
+}

@@ -3,6 +3,7 @@ import Foundation
 import NeuralCore
 import QAEngine
 import Summarizer
+import TextEncoder
 
 extension KorQA {
     struct EvalSummarizer: ParsableCommand {
@@ -25,16 +26,19 @@ extension KorQA {
 
         @Option(help: "sae4K v1 file (its test part is scored).") var sae4k: String?
         @Option(help: "sci-news-sum-kr-50 folder.") var sciNews: String?
+        @Option(help: "Korean Wikipedia (WikiExtractor folder): lead generation on its held-out articles.") var wikipedia: String?
+        @Option(help: "A summarizer model for --wikipedia (lead generation).") var documentModel: String?
         @Option(help: "A summarizer model folder, or 'default'.") var model = "default"
         @Option(help: "A sentence-encoder folder whose vectors join the extractive similarity.") var sentenceEncoder: String?
         @Option(help: "Sentences in an extractive summary.") var sentences = 3
         @Option(help: "Beam width (1: greedy).") var beam = 4
-        @Option(help: "Score at most this many sae4K test pairs (all by default).") var limit: Int?
+        @Option(help: "Score at most this many sae4K test pairs or Wikipedia articles (all by default).") var limit: Int?
         @Option(help: "Threads.") var threads = 1
         @Flag(help: "Print one JSON object: {\"reports\": [{system, documents, rouge1, rouge2, rouge_l, …}]}.") var json = false
 
         func validate() throws {
-            guard sae4k != nil || sciNews != nil else { throw ValidationError("give --sae4k FILE and/or --sci-news DIR to evaluate on.") }
+            guard sae4k != nil || sciNews != nil || wikipedia != nil else { throw ValidationError("give --sae4k FILE, --sci-news DIR and/or --wikipedia DIR to evaluate on.") }
+            guard wikipedia == nil || documentModel != nil else { throw ValidationError("--wikipedia needs --document-model DIR (a model trained with --pretrain-corpus).") }
             guard sentences >= 1, beam >= 1 else { throw ValidationError("--sentences and --beam must be at least 1.") }
         }
 
@@ -51,6 +55,16 @@ extension KorQA {
                 let started = monotonicSeconds()
                 reports.append(SummarizerEvaluation.pairs(pairs, system: "KorQA abstractive (beam \(beam))") { summarizer.summarize($0, options: options).text })
                 Diagnostics.note(String(format: "sae4K test: %d pairs summarized in %.1f s", pairs.count, monotonicSeconds() - started))
+            }
+            if let wikipedia, let documentModel {
+                var pairs = try SummaryPairs.wikipediaLeads(corpus: wikipedia, excludedTitles: [], isHeldOut: { PretrainingCorpus.isHeldOut(title: $0, perMille: 10) }).heldOut
+                if let limit { pairs = Array(pairs.prefix(limit)) }
+                let summarizer = try Home.current.summarizer(documentModel)
+                let options = DecodingOptions(beamWidth: beam)
+                reports.append(SummarizerEvaluation.pairs(pairs, system: "first sentence of the rest", summarize: SummarizerEvaluation.firstSentence))
+                let started = monotonicSeconds()
+                reports.append(SummarizerEvaluation.pairs(pairs, system: "KorQA lead generation (beam \(beam))") { summarizer.summarize($0, options: options).text })
+                Diagnostics.note(String(format: "Wikipedia held-out leads: %d articles summarized in %.1f s", pairs.count, monotonicSeconds() - started))
             }
             if let sciNews {
                 let articles = try SummarizerEvaluation.sciNewsSum(sciNews)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MRCReader
 import NeuralCore
 import Summarizer
 
@@ -12,7 +13,9 @@ extension KorQA {
             Pairs come from --train FILE (TSV source<TAB>target, or JSON lines {"source", "target"}; \
             lines that cannot be read are reported with their numbers and skipped) and/or --sae4k \
             (sae4K v1: lines i % 10 == 9 are its test part and never read here, i % 10 == 8 \
-            validate). Without a validation source, 5% of the pairs (by a hash of the source) \
+            validate) and/or --pretrain-corpus (Korean Wikipedia: each article's first sentence from \
+            the sentences after it; 1% of articles, by title hash, held out to validate; \
+            --exclude-titles-of leaves out the articles of scored data sets). Without a validation source, 5% of the pairs (by a hash of the source) \
             validate. --encoder DIR starts from the pre-trained shared encoder (`korqa train \
             encoder`); without it the encoder starts from random weights. The epoch with the best \
             validation ROUGE-L (greedy decoding, syllables) is kept. OUT gets model.safetensors + \
@@ -26,6 +29,9 @@ extension KorQA {
 
         @Option(help: "A file of pairs (TSV or JSON lines); repeat for more.") var train: [String] = []
         @Option(help: "sae4K v1 (sae4k_v1.txt): its train part trains, its validation part validates.") var sae4k: String?
+        @Option(help: "Korean Wikipedia (WikiExtractor folder): lead-generation pairs (first sentence ← the sentences after it).") var pretrainCorpus: String?
+        @Option(help: "KorQuAD/SQuAD JSON whose article titles are left out of --pretrain-corpus (repeatable).") var excludeTitlesOf: [String] = []
+        @Option(help: "Read at most this many Wikipedia articles.") var maxArticles: Int?
         @Option(help: "A file of validation pairs.") var validation: String?
         @Option(help: "Validate on at most this many pairs.") var validationLimit = 600
         @Option(help: "Output directory.") var out = "summarizer"
@@ -44,7 +50,7 @@ extension KorQA {
 
         var config: SummarizerTrainingConfig {
             var c = SummarizerTrainingConfig(out: out)
-            c.train = train; c.sae4k = sae4k; c.validation = validation; c.validationLimit = validationLimit
+            c.train = train; c.sae4k = sae4k; c.pretrainCorpus = pretrainCorpus; c.maxArticles = maxArticles; c.validation = validation; c.validationLimit = validationLimit
             c.encoder = encoder; c.embed = embed; c.hidden = hidden; c.layers = layers; c.dropout = dropout
             c.decoderHidden = decoderHidden; c.attention = attention; c.coverageLoss = coverageLoss
             c.maxSourceLength = maxSourceLength; c.maxTargetLength = maxTargetLength; c.epochs = epochs
@@ -59,6 +65,8 @@ extension KorQA {
         func run() throws {
             Parallelism.configure(threads: training.threads)
             let started = monotonicSeconds()
+            var config = self.config
+            config.excludedTitles = try excludeTitlesOf.flatMap { try SquadDataset.titleKeys([SquadDataset.load(path: $0)]) }.sorted()
             let (_, summary, report) = try config.run(observer: TrainingDisplay()) { Diagnostics.note($0) }
             for problem in report.problems.prefix(20) { Diagnostics.warning(problem) }
             if report.problems.count > 20 { Diagnostics.warning("… and \(report.problems.count - 20) more lines that could not be read") }
