@@ -36,6 +36,29 @@ public enum SummarizerEvaluation {
         return articles
     }
 
+    /// A development set for extractive design choices that is not sci-news-sum-kr-50 (which is
+    /// only ever reported): held-out Korean Wikipedia articles (their first `maxSentences`
+    /// sentences), gold = the `count` principal sentences — those with the highest ROUGE-1 F1
+    /// against the rest of the article (PEGASUS's "Ind-Orig" gap sentences).
+    public static func wikipediaPrincipalSentences(corpus: String, articles limit: Int, count: Int = 3, maxSentences: Int = 25,
+                                                   isHeldOut: (String) -> Bool) throws -> [Article] {
+        var articles: [Article] = []
+        let splitter = SentenceSplitter()
+        for file in try TextCorpus.files(at: corpus) where articles.count < limit {
+            for article in TextCorpus.articles(in: try TextCorpus.contents(of: file)) where articles.count < limit && isHeldOut(article.title) {
+                let sentences = Array(article.lines.filter { $0.unicodeScalars.count > 20 }.flatMap { splitter.split($0).map(\.text) }
+                    .filter { Rouge.units($0).count >= 10 }.prefix(maxSentences))
+                guard sentences.count >= 2 * count + 2 else { continue }
+                let scores = sentences.indices.map { i in
+                    Rouge.scores(sentences[i], reference: sentences.indices.filter { $0 != i }.map { sentences[$0] }.joined(separator: " ")).rouge1.f1
+                }
+                let gold = sentences.indices.sorted { scores[$0] > scores[$1] }.prefix(count).sorted()
+                articles.append(Article(name: article.title, title: article.title, sentences: sentences, gold: Array(gold)))
+            }
+        }
+        return articles
+    }
+
     /// A mean with a 95% percentile bootstrap interval (1,000 resamples, fixed seed).
     public struct Estimate: Codable, Equatable, Sendable {
         public var mean: Double

@@ -28,6 +28,8 @@ extension KorQA {
         @Option(help: "sci-news-sum-kr-50 folder.") var sciNews: String?
         @Option(help: "Korean Wikipedia (WikiExtractor folder): lead generation on its held-out articles.") var wikipedia: String?
         @Option(help: "A summarizer model for --wikipedia (lead generation).") var documentModel: String?
+        @Option(help: "Korean Wikipedia: extractive summaries of held-out articles against their principal sentences (a development set).") var wikipediaExtractive: String?
+        @Flag(help: "Also score the extractive variants (raw-character n-grams, no redundancy skip).") var variants = false
         @Option(help: "A summarizer model folder, or 'default'.") var model = "default"
         @Option(help: "A sentence-encoder folder whose vectors join the extractive similarity.") var sentenceEncoder: String?
         @Option(help: "Sentences in an extractive summary.") var sentences = 3
@@ -37,7 +39,7 @@ extension KorQA {
         @Flag(help: "Print one JSON object: {\"reports\": [{system, documents, rouge1, rouge2, rouge_l, …}]}.") var json = false
 
         func validate() throws {
-            guard sae4k != nil || sciNews != nil || wikipedia != nil else { throw ValidationError("give --sae4k FILE, --sci-news DIR and/or --wikipedia DIR to evaluate on.") }
+            guard sae4k != nil || sciNews != nil || wikipedia != nil || wikipediaExtractive != nil else { throw ValidationError("give --sae4k FILE, --sci-news DIR and/or --wikipedia DIR to evaluate on.") }
             guard wikipedia == nil || documentModel != nil else { throw ValidationError("--wikipedia needs --document-model DIR (a model trained with --pretrain-corpus).") }
             guard sentences >= 1, beam >= 1 else { throw ValidationError("--sentences and --beam must be at least 1.") }
         }
@@ -66,17 +68,30 @@ extension KorQA {
                 reports.append(SummarizerEvaluation.pairs(pairs, system: "KorQA lead generation (beam \(beam))") { summarizer.summarize($0, options: options).text })
                 Diagnostics.note(String(format: "Wikipedia held-out leads: %d articles summarized in %.1f s", pairs.count, monotonicSeconds() - started))
             }
-            if let sciNews {
-                let articles = try SummarizerEvaluation.sciNewsSum(sciNews)
-                reports.append(SummarizerEvaluation.extractive(articles, system: "Lead-\(sentences)", choose: SummarizerEvaluation.lead(sentences)))
+            var extractiveSets: [(String, [SummarizerEvaluation.Article])] = []
+            if let wikipediaExtractive {
+                extractiveSets.append(("Wikipedia principal sentences", try SummarizerEvaluation.wikipediaPrincipalSentences(
+                    corpus: wikipediaExtractive, articles: limit ?? 500, count: sentences, isHeldOut: { PretrainingCorpus.isHeldOut(title: $0, perMille: 10) })))
+            }
+            if let sciNews { extractiveSets.append(("sci-news-sum-kr-50", try SummarizerEvaluation.sciNewsSum(sciNews))) }
+            for (setName, articles) in extractiveSets {
+                let tag = extractiveSets.count > 1 ? " · \(setName)" : ""
+                if variants {
+                    for (name, raw, redundancy) in [("letters and digits only", false, 0.7), ("no redundancy skip", true, 1.0), ("letters only, no skip", false, 1.0)] {
+                        var variant = ExtractiveSummarizer()
+                        variant.rawCharacters = raw; variant.redundancy = redundancy
+                        reports.append(SummarizerEvaluation.extractive(articles, system: "KorQA extractive (\(name))\(tag)") { variant.choose($0.sentences, count: sentences) })
+                    }
+                }
+                reports.append(SummarizerEvaluation.extractive(articles, system: "Lead-\(sentences)\(tag)", choose: SummarizerEvaluation.lead(sentences)))
                 var extractive = ExtractiveSummarizer()
-                reports.append(SummarizerEvaluation.extractive(articles, system: "KorQA extractive (TF-IDF LexRank)") { article in
+                reports.append(SummarizerEvaluation.extractive(articles, system: "KorQA extractive (TF-IDF LexRank)\(tag)") { article in
                     extractive.choose(article.sentences, count: sentences)
                 })
                 if let sentenceEncoder {
                     let embedder = try EncoderEmbedder(directory: sentenceEncoder)
                     extractive.embed = { embedder.vectors($0) }
-                    reports.append(SummarizerEvaluation.extractive(articles, system: "KorQA extractive (TF-IDF + sentence vectors)") { article in
+                    reports.append(SummarizerEvaluation.extractive(articles, system: "KorQA extractive (TF-IDF + sentence vectors)\(tag)") { article in
                         extractive.choose(article.sentences, count: sentences)
                     })
                 }
