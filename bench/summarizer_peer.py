@@ -289,6 +289,7 @@ def main():
     n = len(test_pairs)
     print(json.dumps({"system": "pytorch", "threads": a.threads, "train_seconds": seconds, "steps": steps, "examples": examples,
                       "tokens_per_s": tokens / seconds, "examples_per_s": examples / seconds,
+                      "tokens_per_example": sum(len(r["ids"]) + len(r["targets"]) for r in train) / len(train),
                       "test_pairs": n, "rouge_l": rouge / n, "exact_match": exact / n}))
 
 
