@@ -43,6 +43,12 @@ public struct SquadDataset: Sendable {
         Set(datasets.flatMap { $0.articles.map { titleKey($0.title) } })
     }
 
+    /// The title keys of the SQuAD-format files at `paths`, sorted: the articles a corpus must
+    /// leave out so that nothing scored on these files is trained on.
+    public static func titleKeys(ofFiles paths: [String]) throws -> [String] {
+        try titleKeys(paths.map { try load(path: $0) }).sorted()
+    }
+
     public var questionCount: Int { articles.reduce(0) { $0 + $1.paragraphs.reduce(0) { $0 + $1.questions.count } } }
 
     /// All questions with their contexts, in file order.

@@ -6,9 +6,7 @@ import TextEncoder
 extension PointerGenerator {
     /// Writes model.safetensors (weights + config) and vocab.txt into `directory`.
     public func save(to directory: String, metadata: [String: String] = [:]) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Checkpoint.save(store, to: directory + "/model.safetensors", config: configJSON, metadata: metadata)
-        try vocabulary.save(to: directory + "/vocab.txt")
+        try ModelFolder.save(store, config: configJSON, vocabulary: vocabulary, to: directory, metadata: metadata)
     }
 
     /// A model folder written by `save` (or `korqa train summarizer`); sizes are checked
@@ -21,10 +19,7 @@ extension PointerGenerator {
             throw SummarizerError.notASummarizer(path: directory, reason: "its configuration is not a summarizer's")
         }
         try config.check(fileHolds: available).verify(path: path)
-        let vocabulary = try Vocabulary.load(from: directory + "/vocab.txt")
-        guard vocabulary.count == config.encoder.vocabularySize else {
-            throw NeuralError.checkpointMismatch(path: path, reason: "vocab.txt has \(vocabulary.count) entries, the model \(config.encoder.vocabularySize)")
-        }
+        let vocabulary = try ModelFolder.vocabulary(in: directory, size: config.encoder.vocabularySize)
         let model = PointerGenerator(config: config, vocabulary: vocabulary, seed: 0)
         _ = try Checkpoint.load(into: model.store, from: path, config: configText)
         return model

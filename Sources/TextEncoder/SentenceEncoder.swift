@@ -143,9 +143,7 @@ public final class SentenceEncoder: TrainingTask {
 
     /// Writes model.safetensors (weights + config) and vocab.txt into `directory`.
     public func save(to directory: String, metadata: [String: String] = [:]) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Checkpoint.save(store, to: directory + "/model.safetensors", config: configJSON, metadata: metadata)
-        try featurizer.vocabulary.save(to: directory + "/vocab.txt")
+        try ModelFolder.save(store, config: configJSON, vocabulary: featurizer.vocabulary, to: directory, metadata: metadata)
     }
 
     public static func load(from directory: String) throws -> SentenceEncoder {
@@ -155,10 +153,7 @@ public final class SentenceEncoder: TrainingTask {
             throw NeuralError.checkpointMismatch(path: path, reason: "its configuration is not a sentence encoder's")
         }
         try config.encoder.check(fileHolds: available).verify(path: path)
-        let vocabulary = try Vocabulary.load(from: directory + "/vocab.txt")
-        guard vocabulary.count == config.encoder.vocabularySize else {
-            throw NeuralError.checkpointMismatch(path: path, reason: "vocab.txt has \(vocabulary.count) entries, the model \(config.encoder.vocabularySize)")
-        }
+        let vocabulary = try ModelFolder.vocabulary(in: directory, size: config.encoder.vocabularySize)
         let model = SentenceEncoder(config: config, vocabulary: vocabulary, seed: 0)
         _ = try Checkpoint.load(into: model.store, from: path, config: configText)
         return model

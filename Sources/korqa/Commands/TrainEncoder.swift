@@ -65,7 +65,7 @@ extension KorQA {
             Parallelism.configure(threads: training.threads)
             let started = monotonicSeconds()
             var run = config
-            run.excludedTitles = try excludeTitlesOf.flatMap { try SquadDataset.titleKeys([SquadDataset.load(path: $0)]) }.sorted()
+            run.excludedTitles = try SquadDataset.titleKeys(ofFiles: excludeTitlesOf)
             let result = try run.run(observer: EncoderPretrainingDisplay())
             print(String(format: "done in %.0f s: %d epochs of %d chunks, held-out perplexity %.2f (vocabulary %d); encoder in %@",
                          monotonicSeconds() - started, result.summary.records.count, min(chunksPerEpoch, result.trainChunks),

@@ -66,7 +66,7 @@ extension KorQA {
             Parallelism.configure(threads: training.threads)
             let started = monotonicSeconds()
             var config = self.config
-            config.excludedTitles = try excludeTitlesOf.flatMap { try SquadDataset.titleKeys([SquadDataset.load(path: $0)]) }.sorted()
+            config.excludedTitles = try SquadDataset.titleKeys(ofFiles: excludeTitlesOf)
             let (_, summary, report) = try config.run(observer: TrainingDisplay()) { Diagnostics.note($0) }
             for problem in report.problems.prefix(20) { Diagnostics.warning(problem) }
             if report.problems.count > 20 { Diagnostics.warning("… and \(report.problems.count - 20) more lines that could not be read") }

@@ -71,8 +71,7 @@ extension KorQA {
 
         func run() throws {
             let started = monotonicSeconds()
-            var excluded = Set<String>()
-            for path in excludeTitlesOf { excluded.formUnion(try SquadDataset.titleKeys([SquadDataset.load(path: path)])) }
+            let excluded = Set(try SquadDataset.titleKeys(ofFiles: excludeTitlesOf))
             let limit = maxMegabytes.map { $0 << 20 } ?? Int.max
             let (text, report) = try SkipGramCorpus.read(corpus, excludedTitles: excluded, limitBytes: limit) { done, total, bytes in
                 Diagnostics.progress(String(format: "\rreading %@: file %d/%d, %.1f MB", corpus, done, total, Double(bytes) / 1e6))
