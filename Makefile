@@ -61,6 +61,14 @@ word-vectors: release
 $(WORD_VECTORS):
 	$(MAKE) word-vectors
 
+# resources/word-list.txt: the 50,000 most frequent words (ICU words, `korqa tokenize --unit
+# word`) of the Korean Wikipedia shards, one per line, most frequent first — the candidates
+# `korqa similar` and `korqa analogy` rank by word-vector cosine. ~2 min.
+word-list: release
+	cat $(DATA)/mrc/kowiki/*/wiki_* | grep -v '^<' | .build/release/korqa tokenize --unit word \
+	  | tr ' ' '\n' | grep -v '^[[:punct:][:space:]]*$$' | LC_ALL=C sort | LC_ALL=C uniq -c | LC_ALL=C sort -k1,1nr -k2 \
+	  | head -50000 | awk '{print $$2}' > resources/word-list.txt.tmp && mv resources/word-list.txt.tmp resources/word-list.txt
+
 # The reader's 5-fold cross-validation on KorQuAD dev by article (+ TyDi train in every fold),
 # after pre-training on synthetic questions from Korean Wikipedia, with the word vectors above.
 # Each fold is trained the way the shipped reader is (`make reader`): on every article outside
@@ -99,6 +107,33 @@ encoder: release
 	  --exclude-titles-of $(DATA)/korquad/KorQuAD_v1.0_dev.json --exclude-titles-of $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json \
 	  --hidden 192 --layers 2 --embed 128 --vocabulary-size 6000 --chunks-per-epoch 20000 --epochs $(ENCODER_EPOCHS) --seed 1 \
 	  --threads $(ENCODER_THREADS) --out $(ENCODER_OUT) $(if $(RESUME),--resume,)
+
+# The shipped sentence encoder (resources/sentence-encoder): the pre-trained encoder
+# (ENCODER_OUT) fine-tuned contrastively on KorSTS train, Question_pair train and ParaKQC sets
+# 1–800; KorSTS dev picks the epoch. ~15 min on one core.
+SENTENCE_OUT ?= runs/sentence-encoder
+sentence-encoder: release
+	.build/release/korqa train sentence-encoder --encoder $(ENCODER_OUT) \
+	  --korsts $(DATA)/paraphrase/korsts/sts-train.tsv --question-pairs $(DATA)/paraphrase/question_pair/train.txt \
+	  --parakqc $(DATA)/paraphrase/parakqc/paraKQC_v1.txt --dev $(DATA)/paraphrase/korsts/sts-dev.tsv \
+	  --pooling mean-max --epochs 4 --seed 1 --threads 1 --out $(SENTENCE_OUT) $(if $(RESUME),--resume,)
+
+# The shipped summarizers (issue #22), both from the pre-trained encoder (ENCODER_OUT):
+# resources/summarizer-sae4k — utterance → what it asks for (sae4K; lines i % 10 == 9 are test,
+# never trained on), ~20 min on one core; resources/summarizer-kowiki-lead — documents: a
+# one-sentence gist, trained self-supervised on Korean Wikipedia lead generation (first sentence
+# ← the sentences after it; KorQuAD dev / TyDi titles left out; 1% of articles held out).
+SUMMARIZER_OUT ?= runs/summarizer-sae4k
+summarizer-sae4k: release
+	.build/release/korqa train summarizer --sae4k $(DATA)/summarization/sae4k/sae4k_v1.txt --encoder $(ENCODER_OUT) \
+	  --epochs 15 --seed 1 --threads 1 --out $(SUMMARIZER_OUT) $(if $(RESUME),--resume,)
+
+DOCUMENT_SUMMARIZER_OUT ?= runs/summarizer-kowiki-lead
+summarizer-documents: release
+	.build/release/korqa train summarizer --pretrain-corpus $(DATA)/mrc/kowiki --encoder $(ENCODER_OUT) \
+	  --exclude-titles-of $(DATA)/korquad/KorQuAD_v1.0_dev.json --exclude-titles-of $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json \
+	  --max-articles 12000 --max-source-length 300 --max-target-length 120 --validation-limit 200 \
+	  --epochs 4 --seed 1 --threads 1 --out $(DOCUMENT_SUMMARIZER_OUT) $(if $(RESUME),--resume,)
 
 # Distillation (born-again): readers of the method above, fine-tuned again from the same
 # pre-trained reader, each training window's target half the gold span and half the two seeds'

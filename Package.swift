@@ -48,7 +48,7 @@ let package = Package(
         // Summaries: a pointer-generator with coverage on the shared encoder (abstractive) and
         // sentence selection (extractive), with ROUGE.
         .target(name: "Summarizer", dependencies: ["Hangul", "NeuralCore", "TextEncoder"]),
-        .target(name: "QAEngine", dependencies: ["FAQRetrieval", "IntentClassifier", "MRCReader", "TextEncoder", "Summarizer", "Hangul"]),
+        .target(name: "QAEngine", dependencies: ["FAQRetrieval", "IntentClassifier", "MRCReader", "TextEncoder", "Summarizer", "WordVectors", "Hangul"]),
         // GNU readline for the chat REPL (line editing and history).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(
@@ -73,7 +73,7 @@ let package = Package(
         // Helpers shared by the test targets (not shipped in the product).
         .target(name: "TestSupport", dependencies: ["NeuralCore"], path: "Tests/TestSupport"),
         .testTarget(name: "IntentClassifierTests", dependencies: ["IntentClassifier", "Hangul", "NeuralCore", "TestSupport"]),
-        .testTarget(name: "WordVectorsTests", dependencies: ["WordVectors", "Hangul", "NeuralCore"]),
+        .testTarget(name: "WordVectorsTests", dependencies: ["WordVectors", "Hangul", "NeuralCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MRCReaderTests", dependencies: ["MRCReader", "Hangul", "NeuralCore", "WordVectors", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "Hangul", "NeuralCore", "WordVectors", "TestSupport"]),
         .testTarget(name: "SummarizerTests", dependencies: ["Summarizer", "TextEncoder", "Hangul", "NeuralCore", "TestSupport"]),

@@ -93,6 +93,31 @@ extension FAQStore {
         }
     }
 
+    /// An entry with its stored sentence vector (for maps of the index).
+    public struct EntryVector: Sendable {
+        public var question: String
+        public var category: String?
+        public var source: String
+        public var vector: [Float]
+    }
+
+    /// The first `limit` entries (by id) that have a current vector of `modelID`.
+    public func entryVectors(modelID: String, limit: Int) throws -> [EntryVector] {
+        let table = try vectorTable(model: modelID)
+        return try wrap {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT e.id, e.question, e.category, e.source FROM entry e JOIN entry_vector v ON v.entry_id = e.id
+                    WHERE v.model = ? AND v.question = e.question ORDER BY e.id LIMIT ?
+                    """, arguments: [modelID, limit]).compactMap { row in
+                    guard let r = table.row[row[0] as Int64] else { return nil }
+                    let d = table.dimension
+                    return EntryVector(question: row[1], category: row[2], source: row[3], vector: Array(table.matrix[(r * d)..<((r + 1) * d)]))
+                }
+            }
+        }
+    }
+
     /// Candidates each ranking contributes to the fusion.
     public static let fusionCandidates = 50
 }

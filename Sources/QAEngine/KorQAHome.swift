@@ -3,6 +3,7 @@ import Foundation
 import IntentClassifier
 import MRCReader
 import Summarizer
+import WordVectors
 
 /// Where KorQA keeps the user's data and finds what it ships with (resources/ and faq/), and
 /// the one place that turns "the default model" or "the default index" into files. Every
@@ -80,6 +81,18 @@ public struct KorQAHome: Sendable {
         let reader = try one(path)
         reader.ensemble = try partners.map { try one($0) }
         return reader
+    }
+
+    /// The shipped word vectors (the reader's input) and the words `similar`/`analogy` rank.
+    public static let shippedWordVectors = "reader-korquad/word-vectors.safetensors"
+    public static let shippedWordList = "word-list.txt"
+
+    /// The word vectors at `path` (nil or "default": the shipped ones) and the candidate words
+    /// of `words` (nil: the shipped word list), as a space to search.
+    public func wordSpace(vectors path: String?, words: String?) throws -> (SubwordVectors, LatentSpace.Words) {
+        let vectors = try SubwordVectors.load(from: path.flatMap { $0 == "default" ? nil : $0 } ?? (try shippedModel(Self.shippedWordVectors)))
+        let list = try LatentSpace.wordList(at: words ?? (try shippedModel(Self.shippedWordList)))
+        return (vectors, LatentSpace.Words(list, vectors: vectors))
     }
 
     /// The shipped abstractive summarizer (utterances → what they ask for, trained on sae4K).

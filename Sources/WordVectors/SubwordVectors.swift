@@ -245,6 +245,8 @@ public enum WordVectorsError: Error, Equatable, Sendable, CustomStringConvertibl
     case cannotTrain(reason: String)
     /// Resuming was asked for, and there is no checkpoint at `path`.
     case nothingToResume(path: String)
+    /// A word list or analogy file line that cannot be read.
+    case malformed(path: String, line: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -252,6 +254,7 @@ public enum WordVectorsError: Error, Equatable, Sendable, CustomStringConvertibl
         case .badFile(let path, let reason): return "word vectors '\(path)': \(reason)"
         case .cannotTrain(let reason): return reason
         case .nothingToResume(let path): return "there is no word-vector checkpoint at '\(path)' to continue from"
+        case .malformed(let path, let line, let reason): return "\(path):\(line): \(reason)"
         }
     }
 

@@ -63,3 +63,26 @@ import Testing
         #expect(resume.status != 0 && resume.err.contains("resume"), "\(resume.err)")
     }
 }
+
+@Suite struct LatentSpaceCommandTests {
+    /// With the shipped word vectors and word list: neighbours, an analogy, a map; and errors.
+    @Test func similarAnalogyAndPlot() throws {
+        let d = scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let similar = try korqa(["similar", "대통령", "--top", "3", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(similar.out.utf8)) as? [String: Any], "\(similar.err)")
+        let neighbours = try #require(object["neighbours"] as? [[String: Any]])
+        #expect(neighbours.count == 3 && neighbours.allSatisfy { ($0["cosine"] as? Double ?? 0) > 0.5 })
+        let analogy = try korqa(["analogy", "남자", "왕", "여자", "--top", "10"])
+        #expect(analogy.status == 0 && analogy.out.contains("여왕"), "\(analogy.out)\(analogy.err)")
+        let plot = try korqa(["plot", "--words", "서울", "부산", "사과", "포도", "--out", d + "/w.svg"])
+        let svg = try String(contentsOfFile: d + "/w.svg", encoding: .utf8)
+        #expect(plot.status == 0 && svg.contains("부산"), "\(plot.err)")
+        let sentence = try korqa(["similar", "택배 언제 와요"])
+        #expect(sentence.status != 0 && sentence.err.contains("--sentence-encoder"))
+        let badWords = try korqa(["analogy", "남자", "왕"])
+        #expect(badWords.status != 0 && badWords.err.contains("three words"))
+        let noList = try korqa(["similar", "대통령", "--words", d + "/none.txt"])
+        #expect(noList.status != 0 && noList.err.contains("none.txt"), "\(noList.err)")
+    }
+}
