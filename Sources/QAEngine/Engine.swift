@@ -90,7 +90,11 @@ public final class Engine: @unchecked Sendable {
 
     /// FAQ matches for `text`, best first (domain and small talk mixed).
     public func search(_ text: String, limit: Int) throws -> [Match] {
-        try store.search(text, limit: limit, mode: searchMode, embedder: embedder).map { Match($0, smalltalk: policy.isSmalltalk(source: $0.source)) }
+        try store.search(text, limit: limit, mode: searchMode, embedder: embedder).map { result in
+            var result = result
+            result.confidence = policy.fusedConfidence(overlap: result.confidence, similarity: result.similarity)
+            return Match(result, smalltalk: policy.isSmalltalk(source: result.source))
+        }
     }
 
     /// The best `top` FAQ entries for `question`, flagged when even the best is a weak match.

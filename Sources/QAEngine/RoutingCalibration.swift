@@ -56,16 +56,34 @@ public enum RoutingCalibration {
         public var commandCurve: [Point]
         public var smalltalkCommands: Int
         public var otherCommands: Int
+        /// With sentence vectors: the cosine threshold of the dense top match, calibrated on the
+        /// same queries (`RoutingPolicy.similarityThreshold`).
+        public var similarity: Point?
+        public var similarityCurve: [Point]?
     }
 
     /// Calibrates the answer threshold (small-talk questions with an answer in the index against
     /// `outOfScope` questions) and the command threshold (those small-talk questions the intent
     /// model calls commands against `commands`, requests small talk cannot answer).
     public static func calibrate(smalltalk rows: [FAQRow], outOfScope: [String], commands: [String], classifier: IntentClassifier,
-                                 commandIntents: [String] = RoutingPolicy().commandIntents) throws -> Report {
+                                 commandIntents: [String] = RoutingPolicy().commandIntents,
+                                 embedder: (any SentenceEmbedder)? = nil) throws -> Report {
         let (indexed, queries) = smalltalkSplit(rows)
         let store = try FAQStore(path: ":memory:")
         try store.importRows(indexed, source: "calibration")
+        var similarity: Point?, similarityCurve: [Point]?
+        if let embedder {
+            try store.updateVectors(using: embedder)
+            func dense(_ text: String) throws -> FAQResult? { try store.search(text, limit: 1, mode: .dense, embedder: embedder).first }
+            var inScope: [InScope] = []
+            for q in queries {
+                let best = try dense(q.text)
+                inScope.append(InScope(confidence: best?.similarity ?? 0, correct: best?.answer == q.answer))
+            }
+            let curve = sweep(inScope: inScope, outOfScope: try outOfScope.map { try dense($0)?.similarity ?? 0 })
+            similarity = best(curve)
+            similarityCurve = curve
+        }
         func top(_ text: String) throws -> FAQResult? { try store.search(text, limit: 1).first }
         var inScope: [InScope] = []
         for q in queries {
@@ -81,7 +99,7 @@ public enum RoutingCalibration {
         let commandCurve = sweep(inScope: commandInScope, outOfScope: commandScores)
         return Report(answer: best(answerCurve), answerCurve: answerCurve, inScopeQueries: inScope.count, outOfScopeQueries: outScores.count,
                       command: best(commandCurve), commandCurve: commandCurve, smalltalkCommands: commandInScope.count,
-                      otherCommands: commandScores.count)
+                      otherCommands: commandScores.count, similarity: similarity, similarityCurve: similarityCurve)
     }
 
     // MARK: Routing tables

@@ -21,6 +21,12 @@ public struct RoutingPolicy: Codable, Equatable, Sendable {
     /// The least small-talk confidence that answers a command from small talk; calibrated the
     /// same way between ChatbotData commands and 3i4k's commands (which small talk cannot answer).
     public var commandThreshold = 0.46
+    /// In dense and hybrid search, the sentence-vector cosine that counts as much as a match of
+    /// `answerThreshold`: a match's confidence is the larger of its lexical overlap and its
+    /// cosine mapped onto the same scale (see `fusedConfidence`). Calibrated for the shipped
+    /// sentence encoder by `korqa eval routing --calibrate --sentence-encoder DIR`
+    /// (docs/routing.md); another encoder needs its own.
+    public var similarityThreshold = 0.8
     /// A reader span with a lower score (P(start)·P(end)) does not answer (measured when the
     /// reader shipped; README "Chat").
     public var readerThreshold = 0.2
@@ -30,6 +36,15 @@ public struct RoutingPolicy: Codable, Equatable, Sendable {
     public var commandIntents = ["command"]
 
     public init() {}
+
+    /// A dense or hybrid match's confidence: max(lexical overlap, cosine · answerThreshold /
+    /// similarityThreshold), at most 1 — so a paraphrase that shares few syllables but whose
+    /// vectors agree (cosine ≥ similarityThreshold) is as confident as a lexical match at the
+    /// answer threshold, and a weak match in both still says so.
+    public func fusedConfidence(overlap: Double, similarity: Double?) -> Double {
+        guard let similarity else { return overlap }
+        return min(1, max(overlap, similarity * answerThreshold / similarityThreshold))
+    }
 
     public func isSmalltalk(source: String) -> Bool {
         smalltalkSources.contains((source as NSString).lastPathComponent)

@@ -49,6 +49,18 @@ func temporaryFolder() throws -> String {
         #expect(!policy.isSmalltalk(source: "/home/me/faq/korqa_faq.csv"))
     }
 
+    /// Dense and hybrid matches: a cosine at the similarity threshold is as confident as a
+    /// lexical match at the answer threshold; lexical results keep their overlap.
+    @Test func fusedConfidenceMapsCosinesOntoTheAnswerScale() {
+        var policy = RoutingPolicy()
+        policy.answerThreshold = 0.4; policy.similarityThreshold = 0.8
+        #expect(abs(policy.fusedConfidence(overlap: 0.1, similarity: 0.8) - 0.4) < 1e-12)
+        #expect(policy.fusedConfidence(overlap: 0.1, similarity: 0.79) < 0.4)
+        #expect(policy.fusedConfidence(overlap: 0.7, similarity: 0.2) == 0.7)
+        #expect(policy.fusedConfidence(overlap: 0.3, similarity: nil) == 0.3)
+        #expect(policy.fusedConfidence(overlap: 0.3, similarity: 1) == 0.5 && policy.fusedConfidence(overlap: 0, similarity: 3) == 1)
+    }
+
     @Test func summaryRequests() {
         for text in ["이 글 요약해 줘", "요약 좀", "세 줄로 줄여 줘", "핵심만 알려줘", "Summarize this", "요 약 해 주세요"] {
             #expect(SummaryRequest.detect(text), "\(text)")

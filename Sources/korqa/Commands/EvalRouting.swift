@@ -21,7 +21,10 @@ extension KorQA {
             questions from --out-of-scope KorQuAD/SQuAD files) and the command threshold \
             (ChatbotData questions the intent model calls commands, versus the commands of \
             --commands, 3i4k's label 3) and prints the threshold of best balanced accuracy for \
-            each. These are RoutingPolicy's defaults (docs/routing.md).
+            each. These are RoutingPolicy's defaults (docs/routing.md). With --sentence-encoder \
+            DIR it also calibrates the cosine at which a dense match counts as an answer \
+            (RoutingPolicy.similarityThreshold; the confidence of dense and hybrid matches). \
+            --mode hybrid --sentence-encoder DIR scores a table with hybrid search.
 
             Examples:
               korqa eval routing --table Tests/QAEngineTests/Fixtures/routing-table.tsv
@@ -41,6 +44,7 @@ extension KorQA {
         @Option(help: "With --calibrate: labelled utterances (label<TAB>text) whose commands small talk cannot answer.") var commands: String?
         @Option(help: "With --calibrate: the label of commands in --commands.") var commandLabel = "3"
         @OptionGroup var intentModel: IntentModelOption
+        @OptionGroup var search: SearchOptions
         @Flag(help: "Print one JSON object.") var json = false
 
         func validate() throws {
@@ -59,7 +63,8 @@ extension KorQA {
             let sample = stride(from: 0, to: questions.count, by: step).prefix(maxOutOfScope).map { questions[$0] }
             let (labelled, _) = try LabeledData.read(path: commands!)
             let commandTexts = labelled.filter { $0.label == commandLabel }.map(\.text)
-            let report = try RoutingCalibration.calibrate(smalltalk: rows, outOfScope: sample, commands: commandTexts, classifier: classifier)
+            let report = try RoutingCalibration.calibrate(smalltalk: rows, outOfScope: sample, commands: commandTexts, classifier: classifier,
+                                                          embedder: try search.embedder())
             if json { print(try JSON.line(report)); return }
             func show(_ name: String, _ p: RoutingCalibration.Point, _ detail: String) {
                 print(String(format: "%@ threshold %.2f: balanced accuracy %.3f (in scope answered correctly %.3f, out of scope refused %.3f) — %@",
@@ -67,6 +72,7 @@ extension KorQA {
             }
             show("answer", report.answer, "\(report.inScopeQueries) small-talk questions against \(report.outOfScopeQueries) out-of-scope questions")
             show("command", report.command, "\(report.smalltalkCommands) small-talk commands against \(report.otherCommands) other commands")
+            if let similarity = report.similarity { show("similarity (cosine of the dense top match)", similarity, "the same queries, sentence vectors") }
             print("threshold  answer: in-scope  out-of-scope  balanced   command: in-scope  out-of-scope  balanced")
             for (a, c) in zip(report.answerCurve, report.commandCurve) where Int((a.threshold * 100).rounded()) % 5 == 0 {
                 print(String(format: "%9.2f  %16.3f  %12.3f  %8.3f  %17.3f  %12.3f  %8.3f", a.threshold, a.inScopeAnswered, a.outOfScopeRefused,
@@ -77,8 +83,8 @@ extension KorQA {
         func score(_ path: String) throws {
             let rows = try RoutingCalibration.parseTable(MRCFile.text(path), path: path)
             let home = Home.current, intentPath = intentModel.path
-            let engine = Engine(store: try database.open(quiet: json, readOnly: true), loadIntentClassifier: { try home.intentClassifier(intentPath) },
-                                loadReader: { try home.reader(nil) })
+            let engine = Engine(store: try database.open(quiet: json, readOnly: true), searchMode: search.mode, embedder: try search.embedder(),
+                                loadIntentClassifier: { try home.intentClassifier(intentPath) }, loadReader: { try home.reader(nil) })
             let result = try RoutingCalibration.run(rows, engine: engine)
             if json { print(try JSON.line(result)); return }
             for row in result.rows where row.route != row.expected {
