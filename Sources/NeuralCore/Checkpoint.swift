@@ -11,9 +11,12 @@ public enum Checkpoint {
     public static let format = "1"
     static let extraPrefix = "__extra__."
 
+    /// - Parameter dtype: how the parameters are stored: F32 for checkpoints that keep training,
+    ///   F16 for a finished model shipped compact (loading widens it back to Float).
     public static func save(_ store: ParameterStore, to path: String, config: String, vocabularyFingerprint: String? = nil,
-                            metadata: [String: String] = [:], extra: [String: [Float]] = [:]) throws {
-        var entries = store.slots.map { SafeTensors.Entry(name: $0.name, shape: $0.shape, values: store.tensor($0).data) }
+                            metadata: [String: String] = [:], extra: [String: [Float]] = [:], dtype: SafeTensors.DType = .f32) throws {
+        precondition(dtype != .i8, "parameters are stored as F32 or F16")
+        var entries = store.slots.map { SafeTensors.Entry(name: $0.name, shape: $0.shape, values: store.tensor($0).data, dtype: dtype) }
         for name in extra.keys.sorted() {
             entries.append(SafeTensors.Entry(name: extraPrefix + name, shape: [extra[name]!.count], values: extra[name]!))
         }

@@ -108,6 +108,13 @@ public final class ParameterStore: @unchecked Sendable {
         return true
     }
 
+    /// Rounds every value to the nearest Float16 (what an F16 file stores), so a model saved
+    /// compact answers the same before and after it is loaded again.
+    public func roundToHalfPrecision() {
+        for i in 0..<count { valueStorage[i] = Float(Float16(valueStorage[i])) }
+        markChanged()
+    }
+
     public func zeroGradients() {
         gradientStorage.update(repeating: 0, count: count)
     }
