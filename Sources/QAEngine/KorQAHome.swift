@@ -118,6 +118,48 @@ public struct KorQAHome: Sendable {
         return try IntentClassifier.load(from: path)
     }
 
+    // MARK: Sentence vectors and the search mode
+
+    /// The shipped sentence encoder's folder name under resources/.
+    public static let shippedSentenceEncoder = "sentence-encoder"
+
+    /// The sentence encoder at `path`: nil or "default" is the shipped one when present (nil
+    /// when KorQA ships none), "none" is none.
+    public func sentenceEmbedder(_ path: String?) throws -> EncoderEmbedder? {
+        switch path {
+        case "none": return nil
+        case nil, "default":
+            guard let folder = try? shippedModel(Self.shippedSentenceEncoder) else { return nil }
+            return try EncoderEmbedder(directory: folder)
+        case let path?: return try EncoderEmbedder(directory: path)
+        }
+    }
+
+    /// How a store will be searched, and why.
+    public struct SearchSetup: Sendable {
+        public var mode: SearchMode
+        public var embedder: EncoderEmbedder?
+        /// Said to the user when the default could not be hybrid (nil otherwise).
+        public var note: String?
+    }
+
+    /// The search for `store`: `mode` as asked (dense and hybrid need an encoder: `encoder`, else
+    /// the shipped one); with no mode, hybrid when the index holds every entry's vector of that
+    /// encoder, lexical otherwise (with a note saying how to embed the index).
+    public func searchSetup(store: FAQStore, mode: SearchMode?, encoder: String?) throws -> SearchSetup {
+        if mode == .lexical { return SearchSetup(mode: .lexical, embedder: nil, note: nil) }
+        let embedder = try sentenceEmbedder(encoder)
+        if let mode {
+            guard let embedder else { throw QAEngineError.noSentenceEncoder(mode: mode.rawValue, searched: searchPaths) }
+            return SearchSetup(mode: mode, embedder: embedder, note: nil)
+        }
+        guard let embedder else { return SearchSetup(mode: .lexical, embedder: nil, note: nil) }
+        let coverage = try store.vectorCoverage(model: embedder.modelID)
+        if coverage.entries > 0 && coverage.withVector == coverage.entries { return SearchSetup(mode: .hybrid, embedder: embedder, note: nil) }
+        return SearchSetup(mode: .lexical, embedder: nil,
+                           note: "searching lexically: \(coverage.entries - coverage.withVector) of \(coverage.entries) entries of \(store.path) have no sentence vector yet")
+    }
+
     // MARK: The FAQ index
 
     /// What opening the default index did.
@@ -126,6 +168,8 @@ public struct KorQAHome: Sendable {
         case seeding(path: String, files: [String])
         /// It now holds this many entries.
         case seeded(entries: Int)
+        /// Its entries were embedded with the shipped sentence encoder (for hybrid search).
+        case embedded(entries: Int)
     }
 
     /// Opens the FAQ index at `path`; nil opens the default index, filling it from the bundled
@@ -145,6 +189,7 @@ public struct KorQAHome: Sendable {
             events(.seeding(path: store.path, files: files))
             _ = try store.importFiles(try files.map { try FAQFile.read(path: $0) })
             events(.seeded(entries: try store.count()))
+            if let embedder = try sentenceEmbedder(nil) { events(.embedded(entries: try store.updateVectors(using: embedder))) }
         }
         return store
     }

@@ -13,6 +13,8 @@ public enum QAEngineError: Error, Equatable, Sendable {
     case noReader
     /// The engine was made without a summarizer.
     case noSummarizer
+    /// Dense or hybrid search was asked for, and there is no sentence encoder.
+    case noSentenceEncoder(mode: String, searched: [String])
     /// A routing table line is malformed.
     case badTable(path: String, line: Int, reason: String)
 }
@@ -30,6 +32,8 @@ extension QAEngineError: CustomStringConvertible, LocalizedError {
             return "this engine has no reader model to read a passage with"
         case .noSummarizer:
             return "this engine has no summarizer"
+        case .noSentenceEncoder(let mode, let searched):
+            return "\(mode) search needs sentence vectors, and no shipped resources/sentence-encoder was found (looked in \(searched.joined(separator: ", ")))"
         case .badTable(let path, let line, let reason):
             return "\(path):\(line): \(reason)"
         }

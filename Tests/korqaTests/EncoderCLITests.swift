@@ -27,8 +27,8 @@ import Testing
         // Not embedded yet: refused, with how to fix it.
         let refused = try korqa(["ask", "배송 기간", "--db", d + "/f.sqlite", "--mode", "hybrid", "--sentence-encoder", d + "/s"])
         #expect(refused.status != 0 && refused.err.contains("no sentence vector") && refused.err.contains("korqa index --sentence-encoder"), "\(refused.err)")
-        let needsEncoder = try korqa(["ask", "배송 기간", "--db", d + "/f.sqlite", "--mode", "dense"])
-        #expect(needsEncoder.status != 0 && needsEncoder.err.contains("--mode dense needs --sentence-encoder"))
+        let needsEncoder = try korqa(["ask", "배송 기간", "--db", d + "/f.sqlite", "--mode", "dense", "--sentence-encoder", "none"])
+        #expect(needsEncoder.status != 0 && needsEncoder.err.contains("--mode dense needs sentence vectors"), "\(needsEncoder.err)")
         let embed = try korqa(["index", "--sentence-encoder", d + "/s", "--db", d + "/f.sqlite"])
         #expect(embed.status == 0 && embed.out.contains("sentence vectors: 2 entries embedded"), "\(embed.err)")
         let ask = try korqa(["ask", "배송 기간", "--db", d + "/f.sqlite", "--mode", "dense", "--sentence-encoder", d + "/s", "--json", "--top", "2"])

@@ -32,7 +32,9 @@ extension KorQA {
         }
 
         func run() throws {
-            let engine = Engine(store: try database.open(quiet: json, readOnly: true), searchMode: search.mode, embedder: try search.embedder())
+            let store = try database.open(quiet: json, readOnly: true)
+            let setup = try search.setup(for: store, quiet: json)
+            let engine = Engine(store: store, searchMode: setup.mode, embedder: setup.embedder)
             let reply = try engine.ask(question, top: top)
             print(json ? try JSON.line(reply) : ReplyText(lang).message(for: reply))
         }

@@ -53,7 +53,8 @@ extension KorQA {
             let interactive = isatty(0) != 0
             let store = try database.open(quiet: !interactive, readOnly: true)
             let home = Home.current, intentPath = intentModel.path, readerPath = readerModel, partners = readerEnsembleWith
-            let engine = Engine(store: store, searchMode: search.mode, embedder: try search.embedder(), loadIntentClassifier: { try home.intentClassifier(intentPath) },
+            let setup = try search.setup(for: store, quiet: !interactive)
+            let engine = Engine(store: store, searchMode: setup.mode, embedder: setup.embedder, loadIntentClassifier: { try home.intentClassifier(intentPath) },
                                 loadReader: { try home.reader(readerPath, ensembleWith: partners) },
                                 loadSummarizer: { try home.textSummarizer(nil) })
             // Routing needs the intent model: a missing or broken one is an error now, not on the first line.

@@ -40,7 +40,7 @@ extension KorQA {
         }
 
         func run() throws {
-            let embedder = try search.embedder(), mode = search.mode
+            let (mode, embedder) = try search.explicit()
             let systemName = mode == .lexical ? "korqa" : "korqa-\(mode.rawValue)"
             var latencyQueries: [String] = []
             struct Report: Encodable {

@@ -64,7 +64,7 @@ extension KorQA {
             let (labelled, _) = try LabeledData.read(path: commands!)
             let commandTexts = labelled.filter { $0.label == commandLabel }.map(\.text)
             let report = try RoutingCalibration.calibrate(smalltalk: rows, outOfScope: sample, commands: commandTexts, classifier: classifier,
-                                                          embedder: try search.embedder())
+                                                          embedder: try search.explicit().embedder)
             if json { print(try JSON.line(report)); return }
             func show(_ name: String, _ p: RoutingCalibration.Point, _ detail: String) {
                 print(String(format: "%@ threshold %.2f: balanced accuracy %.3f (in scope answered correctly %.3f, out of scope refused %.3f) — %@",
@@ -83,7 +83,8 @@ extension KorQA {
         func score(_ path: String) throws {
             let rows = try RoutingCalibration.parseTable(MRCFile.text(path), path: path)
             let home = Home.current, intentPath = intentModel.path
-            let engine = Engine(store: try database.open(quiet: json, readOnly: true), searchMode: search.mode, embedder: try search.embedder(),
+            let (mode, embedder) = try search.explicit()
+            let engine = Engine(store: try database.open(quiet: json, readOnly: true), searchMode: mode, embedder: embedder,
                                 loadIntentClassifier: { try home.intentClassifier(intentPath) }, loadReader: { try home.reader(nil) })
             let result = try RoutingCalibration.run(rows, engine: engine)
             if json { print(try JSON.line(result)); return }

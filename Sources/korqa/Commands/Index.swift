@@ -18,6 +18,10 @@ extension KorQA {
             it was. Bad rows are reported with file, line and reason and skipped; with --strict \
             any bad row stops the import before anything is written.
 
+            Every entry also gets its sentence vector from the shipped sentence encoder (or \
+            --sentence-encoder DIR), so that ask and chat search hybrid (words and meaning) by \
+            default; --sentence-encoder none skips that (ask and chat then search lexically).
+
             Examples:
               korqa index my_faq.csv
               korqa index faq.csv more.jsonl --db shop.sqlite --strict
@@ -29,7 +33,7 @@ extension KorQA {
         @OptionGroup var database: DatabaseOptions
         @Flag(help: "Fail on any bad row, writing nothing.") var strict = false
         @Flag(help: "Rebuild the index from these files only: entries of other files are removed.") var replace = false
-        @Option(help: ArgumentHelp("Also store every entry's sentence vector from this sentence encoder (for ask/chat --mode dense|hybrid); entries embedded by another encoder are re-embedded.", valueName: "DIR"))
+        @Option(help: ArgumentHelp("Store every entry's sentence vector from this sentence encoder, for hybrid search (default: the shipped resources/sentence-encoder; 'none': no vectors). Entries embedded by another encoder are re-embedded.", valueName: "DIR"))
         var sentenceEncoder: String?
         @Option(help: ArgumentHelp("Longest question accepted, in characters; longer rows are reported and skipped.", valueName: "N"))
         var maxQuestionLength = FieldLimits().questionLength
@@ -64,8 +68,7 @@ extension KorQA {
                 print("\(file.path): \(file.rows.count) rows — \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.removed) removed; \(file.problems.count) bad rows skipped\(kept)")
             }
             if replace { print("--replace: \(report.removedFromOtherSources) entries of other files removed") }
-            if let sentenceEncoder {
-                let embedder = try EncoderEmbedder(directory: sentenceEncoder)
+            if let embedder = try Home.current.sentenceEmbedder(sentenceEncoder) {
                 var vectorProgress = ProgressLine(label: "embedding")
                 let embedded = try store.updateVectors(using: embedder) { done, total in vectorProgress.update(done: done, total: total) }
                 vectorProgress.finish()

@@ -19,6 +19,7 @@ struct DatabaseOptions: ParsableArguments {
             switch event {
             case .seeding(let path, let files): Diagnostics.note("building the FAQ index \(path) from \(files.count) bundled file(s)…")
             case .seeded(let entries): Diagnostics.note("indexed \(entries) FAQ entries")
+            case .embedded(let entries): Diagnostics.note("embedded \(entries) entries with the shipped sentence encoder (hybrid search)")
             }
         }
     }
