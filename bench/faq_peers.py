@@ -19,23 +19,33 @@ from rank_bm25 import BM25Okapi
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 
-def parakqc(path):
+def fnv1a(text):
+    """FNV-1a 64 of the UTF-8 bytes, as KorQA's Hangul.FNV1a (ChatbotData's answer halves)."""
+    h = 0xcbf29ce484222325
+    for b in text.encode('utf-8'):
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def parakqc(path, held_out=False):
     with open(path, encoding='utf-8') as f:
         lines = [l.rstrip('\r\n').split('\t')[-1] for l in f if l.strip()]
     indexed, queries = [], []
-    for s in range(len(lines) // 10):
+    for s in (range(800, 1000) if held_out else range(len(lines) // 10)):
         indexed.append(lines[s * 10])
         queries += [(lines[s * 10 + k], s) for k in range(1, 10)]
     return indexed, queries
 
 
-def chatbot(path):
+def chatbot(path, held_out=False):
     with open(path, encoding='utf-8-sig', newline='') as f:
         rows = [(r['Q'].strip(), r['A'].strip()) for r in csv.DictReader(f) if r['Q'].strip() and r['A'].strip()]
     first, indexed, queries = {}, [], []
     for q, a in rows:
         if a in first:
-            queries.append((q, first[a]))
+            # Held out: only the test half of the answer groups is queried (all rows indexed).
+            if not held_out or fnv1a(a) & 1 == 1:
+                queries.append((q, first[a]))
         else:
             first[a] = len(indexed)
             indexed.append(q)
@@ -99,13 +109,41 @@ def latency(peer_class, docs, queries):
                       'p50_ms': times[n // 2], 'p95_ms': times[min(n - 1, n * 95 // 100)]}), flush=True)
 
 
+class FastTextPeer:
+    """Averaged fastText vectors (the `fasttext` package, skip-gram with character n-grams,
+    trained on the same Korean Wikipedia shards; FASTTEXT_MODEL names the .bin), cosine."""
+    name = 'fasttext-average'
+    model = None
+
+    def __init__(self, docs):
+        self.matrix = np.stack([self.embed(d) for d in docs])
+
+    @classmethod
+    def embed(cls, text):
+        v = cls.model.get_sentence_vector(text.replace('\n', ' '))
+        n = np.linalg.norm(v)
+        return v / n if n > 0 else v
+
+    def top(self, query, k):
+        scores = self.matrix @ self.embed(query)
+        return list(np.argsort(-scores, kind='stable')[:k])
+
+
 def main():
-    para_path, chat_path = sys.argv[1], sys.argv[2]
-    p_indexed, p_queries = parakqc(para_path)
-    c_indexed, c_queries, all_questions = chatbot(chat_path)
-    for peer in (BM25Peer, TfidfPeer):
-        evaluate(peer, 'parakqc', p_indexed, p_queries)
-        evaluate(peer, 'chatbot-shared-answers', c_indexed, c_queries)
+    import os
+    args = [a for a in sys.argv[1:] if not a.startswith('--')]
+    held_out = '--held-out' in sys.argv
+    para_path, chat_path = args[0], args[1]
+    p_indexed, p_queries = parakqc(para_path, held_out)
+    c_indexed, c_queries, all_questions = chatbot(chat_path, held_out)
+    peers = [BM25Peer, TfidfPeer]
+    if os.environ.get('FASTTEXT_MODEL'):
+        import fasttext
+        FastTextPeer.model = fasttext.load_model(os.environ['FASTTEXT_MODEL'])
+        peers.append(FastTextPeer)
+    for peer in peers:
+        evaluate(peer, 'parakqc-801-1000' if held_out else 'parakqc', p_indexed, p_queries)
+        evaluate(peer, 'chatbot-shared-answers-test-half' if held_out else 'chatbot-shared-answers', c_indexed, c_queries)
         latency(peer, all_questions, [q for q, _ in p_queries][:2000])
 
 
