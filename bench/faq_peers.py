@@ -32,8 +32,8 @@ def parakqc(path, held_out=False):
         lines = [l.rstrip('\r\n').split('\t')[-1] for l in f if l.strip()]
     indexed, queries = [], []
     for s in (range(800, 1000) if held_out else range(len(lines) // 10)):
+        queries += [(lines[s * 10 + k], len(indexed)) for k in range(1, 10)]
         indexed.append(lines[s * 10])
-        queries += [(lines[s * 10 + k], s) for k in range(1, 10)]
     return indexed, queries
 
 

@@ -11,6 +11,16 @@ public protocol SentenceEmbedder: Sendable {
     func vectors(_ texts: [String]) -> [[Float]]
 }
 
+/// How hybrid search merges the lexical and the dense ranking.
+public enum HybridFusion: Codable, Equatable, Sendable {
+    /// Reciprocal-rank fusion of the two top-50 lists (no scores involved).
+    case reciprocalRank
+    /// lexicalWeight · BM25 / (the query's best BM25) + (1 − lexicalWeight) · cosine, over the
+    /// union of the two top-50 lists; the weight calibrated on a validation split
+    /// (`FAQEvaluation.calibrateBlend`).
+    case blend(lexicalWeight: Double)
+}
+
 /// How the index is searched.
 public enum SearchMode: String, Codable, Sendable, CaseIterable {
     /// BM25 over syllable, syllable-pair and jamo terms.
@@ -84,9 +94,26 @@ extension FAQStore {
                     ranked = table.top(cosines, limit).map { (table.ids[$0], Double(cosines[$0])) }
                 } else {
                     let candidates = max(limit, Self.fusionCandidates)
-                    let lexical = terms.isEmpty ? [] : try lexicalRanking(db, terms, limit: candidates).map(\.id)
+                    let lexical = terms.isEmpty ? [] : try lexicalRanking(db, terms, limit: candidates)
                     let dense = table.top(cosines, candidates).map { table.ids[$0] }
-                    ranked = Array(RankFusion.reciprocalRank([lexical, dense]).prefix(limit))
+                    switch hybridFusion {
+                    case .reciprocalRank:
+                        ranked = Array(RankFusion.reciprocalRank([lexical.map(\.id), dense]).prefix(limit))
+                    case .blend(let weight):
+                        let best = lexical.first?.score ?? 0
+                        var lexicalScore: [Int64: Double] = [:]
+                        for (id, score) in lexical { lexicalScore[id] = best > 0 ? score / best : 0 }
+                        var seen = Set<Int64>()
+                        let union = (lexical.map(\.id) + dense).filter { seen.insert($0).inserted }
+                        var blended: [(id: Int64, score: Double)] = []
+                        for id in union {
+                            let cosine: Double = table.row[id].map { Double(cosines[$0]) } ?? 0
+                            let lexicalPart: Double = weight * (lexicalScore[id] ?? 0)
+                            blended.append((id, lexicalPart + (1 - weight) * cosine))
+                        }
+                        blended.sort { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
+                        ranked = Array(blended.prefix(limit))
+                    }
                 }
                 return try results(db, ranked, querySet: terms.overlapSet, similarity: { table.row[$0].map { Double(cosines[$0]) } })
             }

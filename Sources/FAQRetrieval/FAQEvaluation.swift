@@ -78,10 +78,30 @@ public enum FAQEvaluation {
 
     /// Indexes `split.indexed` into a fresh in-memory store and runs every query in `mode`
     /// (dense and hybrid embed the entries with `embedder` first).
-    public static func run(_ split: Split, mode: SearchMode = .lexical, embedder: (any SentenceEmbedder)? = nil) throws -> Metrics {
+    public static func run(_ split: Split, mode: SearchMode = .lexical, embedder: (any SentenceEmbedder)? = nil,
+                           fusion: HybridFusion = .reciprocalRank) throws -> Metrics {
         let store = try FAQStore(path: ":memory:")
         try store.importRows(split.indexed, source: "evaluation")
         if mode != .lexical, let embedder { try store.updateVectors(using: embedder) }
+        store.hybridFusion = fusion
+        return try run(split, store: store, mode: mode, embedder: embedder)
+    }
+
+    /// The blend weight of best R@1 on `split` (a validation split: ChatbotData's calibration
+    /// half), over 0.0, 0.1 … 1.0, with every weight's R@1.
+    public static func calibrateBlend(_ split: Split, embedder: any SentenceEmbedder) throws -> (best: Double, curve: [(weight: Double, recallAt1: Double)]) {
+        let store = try FAQStore(path: ":memory:")
+        try store.importRows(split.indexed, source: "evaluation")
+        try store.updateVectors(using: embedder)
+        var curve: [(weight: Double, recallAt1: Double)] = []
+        for step in 0...10 {
+            store.hybridFusion = .blend(lexicalWeight: Double(step) / 10)
+            curve.append((Double(step) / 10, try run(split, store: store, mode: .hybrid, embedder: embedder).recallAt1))
+        }
+        return (curve.reduce(curve[0]) { $1.recallAt1 > $0.recallAt1 ? $1 : $0 }.weight, curve)
+    }
+
+    static func run(_ split: Split, store: FAQStore, mode: SearchMode, embedder: (any SentenceEmbedder)?) throws -> Metrics {
         // Entry ids follow insertion order: id - 1 is the position in split.indexed. Questions
         // repeated in the data are kept apart (see importRows), so positions stay aligned.
         var hits1 = 0, hits5 = 0

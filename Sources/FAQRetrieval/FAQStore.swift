@@ -55,6 +55,9 @@ public final class FAQStore: @unchecked Sendable {
     public let path: String
     let writer: any DatabaseWriter
 
+    /// How hybrid search fuses its two rankings (set before the store is shared).
+    public var hybridFusion: HybridFusion = .reciprocalRank
+
     /// Confidence under which a result is reported as a weak match.
     public static let lowConfidence = 0.3
 

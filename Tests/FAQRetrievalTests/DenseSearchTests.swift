@@ -29,6 +29,29 @@ struct HashingEmbedder: SentenceEmbedder {
         return store
     }
 
+    /// Blend fusion: weight 1 ranks as BM25 does, weight 0 as the cosines do, and the scores
+    /// are the stated mix.
+    @Test func blendFusionMixesNormalizedBM25AndCosine() throws {
+        let store = try Self.store()
+        let embedder = HashingEmbedder(synonyms: ["택배": "배송은"])
+        try store.updateVectors(using: embedder)
+        let query = "택배 환불"
+        store.hybridFusion = .blend(lexicalWeight: 1)
+        let lexicalOnly = try store.search(query, limit: 3, mode: .hybrid, embedder: embedder)
+        let bm25 = try store.search(query, limit: 3)
+        #expect(lexicalOnly.first?.id == bm25.first?.id && abs(lexicalOnly[0].score - 1) < 1e-12)
+        store.hybridFusion = .blend(lexicalWeight: 0)
+        let denseOnly = try store.search(query, limit: 3, mode: .hybrid, embedder: embedder)
+        let dense = try store.search(query, limit: 3, mode: .dense, embedder: embedder)
+        #expect(denseOnly.map(\.id) == dense.map(\.id))
+        for r in denseOnly { #expect(abs(r.score - (r.similarity ?? -1)) < 1e-6) }
+        store.hybridFusion = .blend(lexicalWeight: 0.5)
+        for r in try store.search(query, limit: 3, mode: .hybrid, embedder: embedder) {
+            let lexical = bm25.first { $0.id == r.id }.map { $0.score / bm25[0].score } ?? 0
+            #expect(abs(r.score - (0.5 * lexical + 0.5 * (r.similarity ?? 0))) < 1e-6)
+        }
+    }
+
     @Test func vectorsAreStoredExactlyAndKeptCurrent() throws {
         let store = try Self.store()
         let embedder = HashingEmbedder()

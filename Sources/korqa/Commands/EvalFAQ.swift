@@ -33,15 +33,34 @@ extension KorQA {
         @Option(help: "ChatbotData.csv (Q,A,label).") var chatbot: String?
         @Flag(help: "Score the held-out splits (ParaKQC sets 801–1000, ChatbotData test half).") var heldOut = false
         @OptionGroup var search: SearchOptions
+        @Option(help: "Hybrid fusion: rrf (reciprocal rank) or blend:W (W · BM25/best BM25 + (1 − W) · cosine).") var fusion = "rrf"
+        @Flag(help: "Sweep the blend weight on ChatbotData's calibration half (needs --chatbot and a sentence encoder) and print each weight's R@1.") var calibrateFusion = false
         @Flag(help: "Print JSON lines.") var json = false
 
         func validate() throws {
             guard parakqc != nil || chatbot != nil else { throw ValidationError("give --parakqc FILE and/or --chatbot FILE.") }
+            guard (try? Self.parseFusion(fusion)) != nil else { throw ValidationError("--fusion must be rrf or blend:W with W in [0, 1] (got \(fusion)).") }
+            if calibrateFusion && chatbot == nil { throw ValidationError("--calibrate-fusion needs --chatbot FILE.") }
+        }
+
+        static func parseFusion(_ text: String) throws -> HybridFusion {
+            if text == "rrf" { return .reciprocalRank }
+            guard text.hasPrefix("blend:"), let w = Double(text.dropFirst(6)), (0...1).contains(w) else { throw ValidationError("bad fusion") }
+            return .blend(lexicalWeight: w)
         }
 
         func run() throws {
             let (mode, embedder) = try search.explicit()
-            let systemName = mode == .lexical ? "korqa" : "korqa-\(mode.rawValue)"
+            let fusion = try Self.parseFusion(self.fusion)
+            if calibrateFusion {
+                guard let embedder else { throw ValidationError("--calibrate-fusion needs a sentence encoder (--sentence-encoder DIR).") }
+                let split = FAQEvaluation.sharedAnswers(try FAQFile.read(path: chatbot!).rows, half: 0)
+                let (best, curve) = try FAQEvaluation.calibrateBlend(split, embedder: embedder)
+                for point in curve { print(String(format: "blend:%.1f  R@1 %.3f (ChatbotData calibration half, %d queries)", point.weight, point.recallAt1, split.queries.count)) }
+                print(String(format: "best: blend:%.1f", best))
+                return
+            }
+            let systemName = mode == .lexical ? "korqa" : mode == .hybrid && self.fusion != "rrf" ? "korqa-hybrid-\(self.fusion)" : "korqa-\(mode.rawValue)"
             var latencyQueries: [String] = []
             struct Report: Encodable {
                 var dataset: String; var system = "korqa"; var entries, queries: Int
@@ -58,13 +77,13 @@ extension KorQA {
             }
             if let parakqc {
                 let split = try FAQEvaluation.paraKQC(path: parakqc, sets: heldOut ? FAQEvaluation.paraKQCHeldOutSets : nil)
-                try report(heldOut ? "parakqc-801-1000" : "parakqc", try FAQEvaluation.run(split, mode: mode, embedder: embedder), entries: split.indexed.count)
+                try report(heldOut ? "parakqc-801-1000" : "parakqc", try FAQEvaluation.run(split, mode: mode, embedder: embedder, fusion: fusion), entries: split.indexed.count)
                 latencyQueries = split.queries.map(\.text)
             }
             if let chatbot {
                 let file = try FAQFile.read(path: chatbot)
                 let split = heldOut ? FAQEvaluation.sharedAnswers(file.rows, half: 1) : FAQEvaluation.sharedAnswers(file.rows)
-                try report(heldOut ? "chatbot-shared-answers-test-half" : "chatbot-shared-answers", try FAQEvaluation.run(split, mode: mode, embedder: embedder),
+                try report(heldOut ? "chatbot-shared-answers-test-half" : "chatbot-shared-answers", try FAQEvaluation.run(split, mode: mode, embedder: embedder, fusion: fusion),
                            entries: split.indexed.count)
                 if latencyQueries.isEmpty { latencyQueries = split.queries.map(\.text) }
                 let (entries, p50, p95) = try FAQEvaluation.latency(indexing: file.rows, queries: Array(latencyQueries.prefix(2000)), mode: mode, embedder: embedder)
