@@ -112,6 +112,14 @@ public enum SummarizerEvaluation {
                       sentenceF1: Estimate(f1), exactMatch: nil)
     }
 
+    /// An abstractive system on articles: its text against the gold sentences (no sentence F1).
+    public static func abstractive(_ articles: [Article], system: String, summarize: (String) -> String) -> Report {
+        var report = pairs(articles.map { SummaryPair(source: $0.sentences.joined(separator: " "), target: $0.reference) },
+                           system: system, summarize: summarize)
+        report.exactMatch = nil
+        return report
+    }
+
     /// Abstractive (or any text → text) systems on pairs.
     public static func pairs(_ pairs: [SummaryPair], system: String, summarize: (String) -> String) -> Report {
         var r1: [Double] = [], r2: [Double] = [], rl: [Double] = [], em: [Double] = []

@@ -27,7 +27,7 @@ extension KorQA {
         @Option(help: "sae4K v1 file (its test part is scored).") var sae4k: String?
         @Option(help: "sci-news-sum-kr-50 folder.") var sciNews: String?
         @Option(help: "Korean Wikipedia (WikiExtractor folder): lead generation on its held-out articles.") var wikipedia: String?
-        @Option(help: "A summarizer model for --wikipedia (lead generation).") var documentModel: String?
+        @Option(help: "A document summarizer (trained with --pretrain-corpus): scored on --wikipedia's held-out leads, and its abstractive summaries on --sci-news.") var documentModel: String?
         @Option(help: "Korean Wikipedia: extractive summaries of held-out articles against their principal sentences (a development set).") var wikipediaExtractive: String?
         @Flag(help: "Also score the extractive variants (raw-character n-grams, no redundancy skip).") var variants = false
         @Option(help: "A summarizer model folder, or 'default'.") var model = "default"
@@ -41,6 +41,7 @@ extension KorQA {
         func validate() throws {
             guard sae4k != nil || sciNews != nil || wikipedia != nil || wikipediaExtractive != nil else { throw ValidationError("give --sae4k FILE, --sci-news DIR and/or --wikipedia DIR to evaluate on.") }
             guard wikipedia == nil || documentModel != nil else { throw ValidationError("--wikipedia needs --document-model DIR (a model trained with --pretrain-corpus).") }
+            // --document-model with --sci-news also scores its abstractive summaries of the articles.
             guard sentences >= 1, beam >= 1 else { throw ValidationError("--sentences and --beam must be at least 1.") }
         }
 
@@ -88,6 +89,13 @@ extension KorQA {
                 reports.append(SummarizerEvaluation.extractive(articles, system: "KorQA extractive (TF-IDF LexRank)\(tag)") { article in
                     extractive.choose(article.sentences, count: sentences)
                 })
+                if let documentModel, setName == "sci-news-sum-kr-50" {
+                    let summarizer = try Home.current.summarizer(documentModel)
+                    let options = DecodingOptions(beamWidth: beam)
+                    reports.append(SummarizerEvaluation.abstractive(articles, system: "KorQA abstractive (\(documentModel), beam \(beam))\(tag)") {
+                        summarizer.summarize($0, options: options).text
+                    })
+                }
                 if let sentenceEncoder {
                     let embedder = try EncoderEmbedder(directory: sentenceEncoder)
                     extractive.embed = { embedder.vectors($0) }
