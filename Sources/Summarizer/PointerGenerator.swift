@@ -53,8 +53,7 @@ public struct SourceView: Sendable {
         truncated = allTokenCount > tokens.count
         let scalars = Array(text.unicodeScalars)
         spaceBefore = tokens.indices.map { k in
-            guard k > 0 else { return 0 }
-            return scalars[tokens[k - 1].end..<tokens[k].start].contains { $0.properties.isWhitespace } ? 1 : 0
+            return Self.spaceBetween(tokens, k, scalars) ? 1 : 0
         }
         var oov: [String] = [], index: [String: Int] = [:]
         extendedIDs = tokens.map { token in
@@ -65,6 +64,13 @@ public struct SourceView: Sendable {
             return Int32(vocabulary.count + oov.count)
         }
         outOfVocabulary = oov
+    }
+
+    /// Whether the original text has whitespace between token k − 1 and token k. Normalizing
+    /// can make several tokens of one character ("㈜" → "(", "주", ")"), whose ranges coincide.
+    static func spaceBetween(_ tokens: [Token], _ k: Int, _ scalars: [Unicode.Scalar]) -> Bool {
+        guard k > 0, tokens[k - 1].end < tokens[k].start else { return false }
+        return scalars[tokens[k - 1].end..<tokens[k].start].contains { $0.properties.isWhitespace }
     }
 }
 
@@ -145,7 +151,7 @@ public final class PointerGenerator: TrainingTask, @unchecked Sendable {
         var ids: [Int32] = []
         let tokens = TextFeaturizer.tokens(target)
         for (k, token) in tokens.enumerated() {
-            if k > 0, scalars[tokens[k - 1].end..<token.start].contains(where: { $0.properties.isWhitespace }) { ids.append(Int32(spaceID)) }
+            if SourceView.spaceBetween(tokens, k, scalars) { ids.append(Int32(spaceID)) }
             if vocabulary.contains(token.text) {
                 ids.append(Int32(vocabulary.id(of: token.text)))
             } else if let k = source.outOfVocabulary.firstIndex(of: token.text) {

@@ -200,8 +200,27 @@ extension EncoderPretrainingConfig {
             let part = (epoch - 1) % parts
             return Array(order[(part * perEpoch)..<((part + 1) * perEpoch)])
         }
+        try Self.exportEncoder(run: out, to: out + "/encoder", metadata: ["korqa.heldout_perplexity": String(-summary.bestMetric)])
         return EncoderPretrainingResult(summary: summary, trainChunks: corpus.train.count, trainSyllables: syllables,
                                         heldOutPerplexity: -(summary.records.last?.validationMetric ?? -.infinity), vocabularySize: vocabulary.count)
+    }
+
+    /// Writes the encoder alone — without the language model's output layer — of a pre-training
+    /// run (`run`/best.safetensors, `run`/vocab.txt) into the model folder `directory`
+    /// (model.safetensors in F16 + vocab.txt): what ships as resources/encoder-kowiki and what
+    /// `--encoder DIR` of the task trainers loads.
+    public static func exportEncoder(run: String, to directory: String, metadata: [String: String] = [:]) throws {
+        let checkpoint = run + "/best.safetensors"
+        let (configText, _) = try Checkpoint.header(at: checkpoint)
+        guard let config = try? JSONDecoder().decode(TextEncoderConfig.self, from: Data(configText.utf8)) else {
+            throw NeuralError.checkpointMismatch(path: checkpoint, reason: "it is not a pre-trained encoder's checkpoint")
+        }
+        let vocabulary = try ModelFolder.vocabulary(in: run, size: config.vocabularySize)
+        let store = ParameterStore()
+        var random = SeededRandom(seed: 0)
+        let encoder = TextEncoder(store: store, prefix: "encoder", config: config, random: &random)
+        try encoder.loadWeights(from: checkpoint)
+        try ModelFolder.save(store, config: config.json, vocabulary: vocabulary, to: directory, metadata: metadata)
     }
 }
 

@@ -62,6 +62,7 @@ public struct SentenceEncoderTrainingConfig: Codable, Equatable, Sendable {
         var weights: String?
         if let encoder {
             weights = encoder + "/best.safetensors"
+            if !FileManager.default.fileExists(atPath: weights!) { weights = encoder + "/model.safetensors" }
             let (configText, _) = try Checkpoint.header(at: weights!)
             guard var encoderConfig = try? JSONDecoder().decode(TextEncoderConfig.self, from: Data(configText.utf8)) else {
                 throw NeuralError.checkpointMismatch(path: weights!, reason: "it is not a pre-trained encoder's checkpoint")

@@ -51,6 +51,10 @@ func tinySummarizer(texts: [String], seed: UInt64 = 3, coverage: Float = 1) -> P
         #expect(Int(ids[0]) == model.vocabulary.count + 1 && Int(ids[1]) == model.spaceID && Int(ids.last!) == Vocabulary.endID)
         #expect(model.text(of: Array(ids.dropLast()), source: view) == "鑫 날씨")
         #expect(view.spaceBefore == [0, 0, 1, 1, 0])
+        // Normalization that turns one character into several tokens (same offsets) is no trap.
+        let expanded = model.view(of: "㈜한국 ㎏ 날씨")
+        #expect(expanded.tokens.count > 5 && expanded.spaceBefore.count == expanded.tokens.count)
+        #expect(model.targetIDs("㈜ 날씨", source: expanded).last == Int32(Vocabulary.endID))
     }
 }
 

@@ -20,8 +20,11 @@ extension KorQA {
             An epoch is --chunks-per-epoch chunks (one part of the corpus; the parts are read in \
             turn), so checkpoints come often. Writes to --out: vocab.txt, best.safetensors and \
             last.safetensors (continue with --resume), metrics.jsonl (held-out perplexity per \
-            epoch, as negative_perplexity) and learning-curve.svg. The progress line shows \
-            tokens/s and the ETA of the whole run.
+            epoch, as negative_perplexity) and learning-curve.svg; at the end OUT/encoder/ holds \
+            the encoder alone (F16, without the language model's output layer), the folder the \
+            task trainers' --encoder takes. --export-only writes OUT/encoder/ from OUT's best \
+            checkpoint without training. The progress line shows tokens/s and the ETA of the \
+            whole run.
 
             Example:
               korqa train encoder --corpus ../shared/data/mrc/kowiki \\
@@ -29,7 +32,7 @@ extension KorQA {
             """
         )
 
-        @Option(help: "Text file or folder of text files (WikiExtractor output works).") var corpus: String
+        @Option(help: "Text file or folder of text files (WikiExtractor output works).") var corpus: String?
         @Option(help: "KorQuAD/SQuAD JSON whose article titles are left out of the corpus (repeatable).") var excludeTitlesOf: [String] = []
         @Option(help: "Output directory.") var out = "encoder-model"
         @Option(help: "Read at most this many megabytes of text (quick trials).") var maxMegabytes: Int?
@@ -45,11 +48,12 @@ extension KorQA {
         @Option(help: "Epochs (parts read).") var epochs = 20
         @Option(help: "Learning-rate warm-up steps (batches).") var warmupSteps = 500
         @OptionGroup var training: TrainingFlags
+        @Flag(help: "Only write OUT/encoder/ (the encoder alone, F16) from OUT/best.safetensors of a finished run.") var exportOnly = false
 
         /// The run these flags describe (field names are the flags' names in camelCase); the
         /// excluded titles are read in `run`.
         var config: EncoderPretrainingConfig {
-            var c = EncoderPretrainingConfig(corpus: corpus, out: out)
+            var c = EncoderPretrainingConfig(corpus: corpus ?? "", out: out)
             c.maxMegabytes = maxMegabytes; c.chunkLength = chunkLength; c.vocabularySize = vocabularySize; c.minCount = minCount
             c.embed = embed; c.hidden = hidden; c.layers = layers; c.dropout = dropout; c.negatives = negatives
             c.chunksPerEpoch = chunksPerEpoch; c.epochs = epochs; c.warmupSteps = warmupSteps
@@ -58,10 +62,17 @@ extension KorQA {
         }
 
         func validate() throws {
+            if exportOnly { return }
+            guard corpus != nil else { throw ValidationError("--corpus DIR is required (the text to pre-train on).") }
             try FlagName.validate { try config.check() }
         }
 
         func run() throws {
+            if exportOnly {
+                try EncoderPretrainingConfig.exportEncoder(run: out, to: out + "/encoder")
+                print("encoder written to \(out)/encoder")
+                return
+            }
             Parallelism.configure(threads: training.threads)
             let started = monotonicSeconds()
             var run = config
