@@ -79,7 +79,7 @@ public enum FAQEvaluation {
     /// Indexes `split.indexed` into a fresh in-memory store and runs every query in `mode`
     /// (dense and hybrid embed the entries with `embedder` first).
     public static func run(_ split: Split, mode: SearchMode = .lexical, embedder: (any SentenceEmbedder)? = nil,
-                           fusion: HybridFusion = .reciprocalRank) throws -> Metrics {
+                           fusion: HybridFusion = FAQStore.defaultFusion) throws -> Metrics {
         let store = try FAQStore(path: ":memory:")
         try store.importRows(split.indexed, source: "evaluation")
         if mode != .lexical, let embedder { try store.updateVectors(using: embedder) }

@@ -55,8 +55,11 @@ public final class FAQStore: @unchecked Sendable {
     public let path: String
     let writer: any DatabaseWriter
 
-    /// How hybrid search fuses its two rankings (set before the store is shared).
-    public var hybridFusion: HybridFusion = .reciprocalRank
+    /// How hybrid search fuses its two rankings (set before the store is shared). The default,
+    /// a blend with lexical weight 0.2, is the weight of best R@1 on ChatbotData's calibration
+    /// half with the shipped sentence encoder (`korqa eval faq --calibrate-fusion`, docs/encoder.md).
+    public var hybridFusion: HybridFusion = FAQStore.defaultFusion
+    public static let defaultFusion = HybridFusion.blend(lexicalWeight: 0.2)
 
     /// Confidence under which a result is reported as a weak match.
     public static let lowConfidence = 0.3

@@ -26,7 +26,7 @@ public struct RoutingPolicy: Codable, Equatable, Sendable {
     /// cosine mapped onto the same scale (see `fusedConfidence`). Calibrated for the shipped
     /// sentence encoder by `korqa eval routing --calibrate --sentence-encoder DIR`
     /// (docs/routing.md); another encoder needs its own.
-    public var similarityThreshold = 0.8
+    public var similarityThreshold = 0.70
     /// A reader span with a lower score (P(start)·P(end)) does not answer (measured when the
     /// reader shipped; README "Chat").
     public var readerThreshold = 0.2

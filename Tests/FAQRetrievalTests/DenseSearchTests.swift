@@ -82,7 +82,8 @@ struct HashingEmbedder: SentenceEmbedder {
         let dense = try store.search("소포 언제 옴", limit: 3, mode: .dense, embedder: embedder)
         #expect(dense.first?.answer == "이틀" && dense.first?.similarity.map { $0 > 0.99 } == true && dense.count == 3)
         #expect(dense.map(\.score) == dense.compactMap(\.similarity))  // dense ranks by cosine
-        // Hybrid: reciprocal-rank fusion of both rankings (an entry first in both ranks first).
+        // Hybrid by reciprocal-rank fusion of both rankings (an entry first in both ranks first).
+        store.hybridFusion = .reciprocalRank
         let hybrid = try store.search("비밀번호를 잊어버렸어요", limit: 3, mode: .hybrid, embedder: embedder)
         #expect(hybrid.first?.answer == "재설정하세요" && abs(hybrid[0].score - 2.0 / 61) < 1e-12 && hybrid[0].confidence == 1)
         // 3: 1/63 + 1/61 = 0.032266 > 2: 2/62 = 0.032258 > 1: 1/61.

@@ -33,7 +33,7 @@ extension KorQA {
         @Option(help: "ChatbotData.csv (Q,A,label).") var chatbot: String?
         @Flag(help: "Score the held-out splits (ParaKQC sets 801–1000, ChatbotData test half).") var heldOut = false
         @OptionGroup var search: SearchOptions
-        @Option(help: "Hybrid fusion: rrf (reciprocal rank) or blend:W (W · BM25/best BM25 + (1 − W) · cosine).") var fusion = "rrf"
+        @Option(help: "Hybrid fusion: rrf (reciprocal rank) or blend:W (W · BM25/best BM25 + (1 − W) · cosine); the default is what ask and chat use.") var fusion = "blend:0.2"
         @Flag(help: "Sweep the blend weight on ChatbotData's calibration half (needs --chatbot and a sentence encoder) and print each weight's R@1.") var calibrateFusion = false
         @Flag(help: "Print JSON lines.") var json = false
 
@@ -60,7 +60,7 @@ extension KorQA {
                 print(String(format: "best: blend:%.1f", best))
                 return
             }
-            let systemName = mode == .lexical ? "korqa" : mode == .hybrid && self.fusion != "rrf" ? "korqa-hybrid-\(self.fusion)" : "korqa-\(mode.rawValue)"
+            let systemName = mode == .lexical ? "korqa" : mode == .hybrid && self.fusion == "rrf" ? "korqa-hybrid-rrf" : "korqa-\(mode.rawValue)"
             var latencyQueries: [String] = []
             struct Report: Encodable {
                 var dataset: String; var system = "korqa"; var entries, queries: Int
