@@ -41,6 +41,6 @@ print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
 for d in ("parakqc-801-1000", "chatbot-shared-answers-test-half", "latency"):
     for r in rows:
         if r["dataset"] != d: continue
-        metric = lambda k: f"{r[k]:.3f}" if r.get(k) is not None else ""
+        metric = lambda k: (lambda v: f"{v:.3f}" if v is not None else "")(r.get(k, r.get(k.replace('_at_', '_at'))))
         print(f"| {d} | {r['system']} | {r['entries']:,} | {r['queries']:,} | {metric('recall_at_1')} | {metric('recall_at_5')} | {metric('mrr')} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} |")
 PY
