@@ -130,15 +130,11 @@ public struct SummarizerTrainingConfig: Codable, Equatable, Sendable {
         let vocabulary: Vocabulary
         var weights: String?
         if let encoder {
-            weights = encoder + "/best.safetensors"
-            if !FileManager.default.fileExists(atPath: weights!) { weights = encoder + "/model.safetensors" }
-            let (configText, _) = try Checkpoint.header(at: weights!)
-            guard let decoded = try? JSONDecoder().decode(TextEncoderConfig.self, from: Data(configText.utf8)) else {
-                throw NeuralError.checkpointMismatch(path: weights!, reason: "it is not a pre-trained encoder's checkpoint")
-            }
-            encoderConfig = decoded
+            let pretrained = try PretrainedEncoder(folder: encoder)
+            weights = pretrained.weights
+            encoderConfig = pretrained.config
             encoderConfig.dropout = dropout
-            vocabulary = try Vocabulary.load(from: encoder + "/vocab.txt")
+            vocabulary = pretrained.vocabulary
         } else {
             vocabulary = Vocabulary.build(from: train.flatMap { TextFeaturizer.tokens($0.source).map(\.text) + TextFeaturizer.tokens($0.target).map(\.text) },
                                           minCount: 2, maxSize: 6000)

@@ -27,3 +27,24 @@ public enum ModelFolder {
         return vocabulary
     }
 }
+
+/// A pre-trained encoder to start a task model from: a pre-training run's folder
+/// (best.safetensors, vocab.txt) or an exported encoder folder (model.safetensors, vocab.txt).
+public struct PretrainedEncoder: Sendable {
+    /// The checkpoint holding `encoder.…` parameters (load with `TextEncoder.loadWeights(from:)`).
+    public var weights: String
+    public var config: TextEncoderConfig
+    public var vocabulary: Vocabulary
+
+    public init(folder: String) throws {
+        var weights = folder + "/best.safetensors"
+        if !FileManager.default.fileExists(atPath: weights) { weights = folder + "/model.safetensors" }
+        let (configText, _) = try Checkpoint.header(at: weights)
+        guard let config = try? JSONDecoder().decode(TextEncoderConfig.self, from: Data(configText.utf8)) else {
+            throw NeuralError.checkpointMismatch(path: weights, reason: "it is not a pre-trained encoder's checkpoint")
+        }
+        self.weights = weights
+        self.config = config
+        vocabulary = try ModelFolder.vocabulary(in: folder, size: config.vocabularySize)
+    }
+}

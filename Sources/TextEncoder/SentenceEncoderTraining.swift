@@ -61,15 +61,12 @@ public struct SentenceEncoderTrainingConfig: Codable, Equatable, Sendable {
         let vocabulary: Vocabulary
         var weights: String?
         if let encoder {
-            weights = encoder + "/best.safetensors"
-            if !FileManager.default.fileExists(atPath: weights!) { weights = encoder + "/model.safetensors" }
-            let (configText, _) = try Checkpoint.header(at: weights!)
-            guard var encoderConfig = try? JSONDecoder().decode(TextEncoderConfig.self, from: Data(configText.utf8)) else {
-                throw NeuralError.checkpointMismatch(path: weights!, reason: "it is not a pre-trained encoder's checkpoint")
-            }
+            let pretrained = try PretrainedEncoder(folder: encoder)
+            weights = pretrained.weights
+            var encoderConfig = pretrained.config
             encoderConfig.dropout = dropout
             config = SentenceEncoderConfig(encoder: encoderConfig)
-            vocabulary = try Vocabulary.load(from: encoder + "/vocab.txt")
+            vocabulary = pretrained.vocabulary
         } else {
             vocabulary = Vocabulary.build(from: pairs.flatMap { TextFeaturizer.tokens($0.a).map(\.text) + TextFeaturizer.tokens($0.b).map(\.text) },
                                           minCount: 2, maxSize: 6000)
