@@ -132,6 +132,32 @@ public final class FAQStore: @unchecked Sendable {
             // The question a vector was made from: an entry whose question changed is re-embedded.
             try db.execute(sql: "ALTER TABLE entry_vector ADD COLUMN question TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v3") { db in
+            // Document collections (issue #24): documents, their passages (offsets into the
+            // document's text) and the passages' search terms.
+            try db.execute(sql: """
+                CREATE TABLE document (
+                    id INTEGER PRIMARY KEY,
+                    path TEXT NOT NULL,
+                    part INTEGER NOT NULL,
+                    title TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    UNIQUE (path, part)
+                );
+                CREATE TABLE passage (
+                    id INTEGER PRIMARY KEY,
+                    document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+                    start INTEGER NOT NULL,
+                    end INTEGER NOT NULL,
+                    text TEXT NOT NULL
+                );
+                CREATE INDEX passage_document ON passage(document_id);
+                CREATE TABLE passage_terms (
+                    passage_id INTEGER PRIMARY KEY REFERENCES passage(id) ON DELETE CASCADE,
+                    unigrams TEXT NOT NULL, bigrams TEXT NOT NULL, jamo TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 
@@ -281,6 +307,8 @@ public final class FAQStore: @unchecked Sendable {
 
     /// The in-memory BM25 index and the database generation it was built from.
     private var searchIndex: (generation: Int64, index: SearchIndex)?
+    var passageIndex: (generation: Int64, index: SearchIndex)?
+    let passageIndexLock = NSLock()
     private let searchIndexLock = NSLock()
     /// The sentence vectors of one model and the generation they were read at (DenseSearch).
     var vectorCache: (generation: Int64, model: String, table: VectorTable)?

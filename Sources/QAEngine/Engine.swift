@@ -12,6 +12,8 @@ public protocol EntrySearching: Sendable {
     /// The best `limit` entries for `query`, best first, searched in `mode` (dense and hybrid
     /// with `embedder`'s vectors).
     func search(_ query: String, limit: Int, mode: SearchMode, embedder: (any SentenceEmbedder)?) throws -> [FAQResult]
+    /// The best `limit` passages of the indexed documents for `query` (BM25).
+    func searchPassages(_ query: String, limit: Int) throws -> [PassageResult]
 }
 
 extension FAQStore: EntrySearching {
@@ -86,6 +88,27 @@ public final class Engine: @unchecked Sendable {
     /// A summary of `text` (`TextSummarizer`); nil when the engine has no summarizer.
     public func summarize(_ text: String, mode: SummaryMode = .auto, sentences: Int = 3) throws -> SummaryResult? {
         try summarizerModel.run { try $0.summarize(text, mode: mode, sentences: sentences) }
+    }
+
+    /// Answers from the indexed documents: the reader reads the best `passages` passages for
+    /// `question`; a span's score is the reader's P(start)·P(end) times its passage's BM25 as a
+    /// share of the best passage's (a reader is confident in any passage, so retrieval must
+    /// weigh in; not yet calibrated — docs/documents.md). Each answer carries its passage's
+    /// title, file and [start, end) in the document's text. Empty without documents.
+    public func answerFromDocuments(_ question: String, passages: Int = 5, top: Int = 1) throws -> [DocumentAnswer] {
+        guard hasReader else { throw QAEngineError.noReader }
+        let hits = try store.searchPassages(question, limit: passages)
+        let best = hits.first?.score ?? 0
+        var answers: [DocumentAnswer] = []
+        for hit in hits {
+            for span in try read(question: question, passage: hit.text, top: 1) {
+                let share = best > 0 ? hit.score / best : 0
+                answers.append(DocumentAnswer(text: span.text, score: Double(span.score) * share, title: hit.title, path: hit.path,
+                                              start: hit.start + span.start, end: hit.start + span.end, passage: hit.text,
+                                              retrievalScore: hit.score))
+            }
+        }
+        return Array(answers.sorted { $0.score > $1.score }.prefix(top))
     }
 
     /// FAQ matches for `text`, best first (domain and small talk mixed).

@@ -133,3 +133,19 @@ public struct SearchReply: Codable, Equatable, Sendable {
     /// present it as the answer.
     public var lowConfidence: Bool
 }
+
+/// A span read out of an indexed document's passage.
+public struct DocumentAnswer: Codable, Equatable, Sendable {
+    public var text: String
+    /// The reader's P(start)·P(end) for the span in its passage, times the passage's BM25 as a
+    /// share of the best retrieved passage's.
+    public var score: Double
+    public var title: String
+    public var path: String
+    /// [start, end) code points into the document's text (the file, for text and Markdown).
+    public var start: Int
+    public var end: Int
+    /// The passage it was read from, and its BM25 score for the question.
+    public var passage: String
+    public var retrievalScore: Double
+}

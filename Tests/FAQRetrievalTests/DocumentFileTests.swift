@@ -34,3 +34,34 @@ import Testing
         #expect(throws: FAQError.self) { try DocumentFile.read([d + "/none"]) }
     }
 }
+
+@Suite struct DocumentStoreTests {
+    func items(_ docs: [(String, Int, String, String)]) -> [DocumentPassages] {
+        DocumentFile.passages(of: docs.map { Document(title: $0.2, path: $0.0, part: $0.1, text: $0.3) }, splitter: PassageSplitter(maxSyllables: 40))
+    }
+
+    /// Import, search with offsets into the document, re-import mirroring the file (changed
+    /// replaced, vanished removed, other files kept), remove.
+    @Test func importSearchMirrorRemove() throws {
+        let store = try FAQStore(path: ":memory:")
+        let carter = "지미 카터는 1924년 10월 1일 조지아주 플레인스에서 태어났다.\n그는 미국의 제39대 대통령이다.\n\n노벨 평화상을 받았다."
+        var summary = try store.importDocuments(items([("/d/a.jsonl", 0, "지미 카터", carter), ("/d/a.jsonl", 1, "서울", "서울은 한국의 수도이다."),
+                                                       ("/d/b.txt", 0, "부산", "부산은 항구 도시이다.")]))
+        #expect(summary.added == 3 && summary.passages >= 4)
+        let hits = try store.searchPassages("카터는 몇 대 대통령이야", limit: 2)
+        let top = try #require(hits.first)
+        #expect(top.title == "지미 카터" && top.path == "/d/a.jsonl" && top.text.contains("제39대"))
+        let scalars = Array(carter.unicodeScalars)
+        #expect(String(String.UnicodeScalarView(scalars[top.start..<top.end])) == top.text)
+        // The file now holds the first document changed and not the second: mirrored.
+        summary = try store.importDocuments(items([("/d/a.jsonl", 0, "지미 카터", carter + " 2024년에 세상을 떠났다.")]))
+        #expect(summary.updated == 1 && summary.removed == 1 && summary.added == 0)
+        #expect(try store.documents().map(\.title) == ["지미 카터", "부산"])
+        #expect(try store.searchPassages("서울 수도").allSatisfy { $0.title != "서울" })
+        summary = try store.importDocuments(items([("/d/a.jsonl", 0, "지미 카터", carter + " 2024년에 세상을 떠났다.")]))
+        #expect(summary.unchanged == 1 && summary.updated == 0)
+        #expect(try store.removeDocuments(path: "/d") == 2 && store.documents().isEmpty && store.searchPassages("카터").isEmpty)
+        // FAQ entries are untouched by documents.
+        #expect(try store.count() == 0)
+    }
+}

@@ -86,3 +86,32 @@ import Testing
         #expect(noList.status != 0 && noList.err.contains("none.txt"), "\(noList.err)")
     }
 }
+
+@Suite struct DocumentCommandTests {
+    /// Index a folder of documents, answer from them with the shipped reader (title, file and
+    /// offsets into the document), list and remove them; errors name what is wrong.
+    @Test func indexAskListRemove() throws {
+        let d = scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        try FileManager.default.createDirectory(atPath: d + "/docs", withIntermediateDirectories: true)
+        let text = "# 지미 카터\n\n지미 카터는 1924년 10월 1일 조지아주 플레인스에서 태어났다. 그는 미국의 제39대 대통령이다.\n"
+        try text.write(toFile: d + "/docs/carter.md", atomically: true, encoding: .utf8)
+        try "{\"title\": \"서울\", \"text\": \"서울은 대한민국의 수도이다.\"}\n".write(toFile: d + "/docs/more.jsonl", atomically: true, encoding: .utf8)
+        let index = try korqa(["index", "--documents", d + "/docs", "--db", d + "/x.sqlite"])
+        #expect(index.status == 0 && index.out.contains("2 added"), "\(index.err)")
+        let ask = try korqa(["ask", "--documents", "지미 카터는 몇 대 대통령이야?", "--db", d + "/x.sqlite", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(ask.out.utf8)) as? [String: Any], "\(ask.err)")
+        let answer = try #require((object["answers"] as? [[String: Any]])?.first)
+        #expect(answer["title"] as? String == "지미 카터" && (answer["path"] as? String)?.hasSuffix("carter.md") == true)
+        let scalars = Array(text.unicodeScalars), start = answer["start"] as! Int, end = answer["end"] as! Int
+        #expect(String(String.UnicodeScalarView(scalars[start..<end])) == answer["text"] as? String)
+        let list = try korqa(["documents", "list", "--db", d + "/x.sqlite"])
+        #expect(list.out.contains("2 documents"))
+        let remove = try korqa(["documents", "remove", d + "/docs/more.jsonl", "--db", d + "/x.sqlite"])
+        #expect(remove.status == 0 && remove.out.contains("1 documents removed"), "\(remove.err)")
+        let again = try korqa(["documents", "remove", d + "/docs/more.jsonl", "--db", d + "/x.sqlite"])
+        #expect(again.status != 0 && again.err.contains("no document"))
+        let missing = try korqa(["index", "--documents", d + "/nowhere", "--db", d + "/x.sqlite"])
+        #expect(missing.status != 0 && missing.err.contains("nowhere"))
+    }
+}

@@ -29,7 +29,8 @@ extension KorQA {
             """
         )
 
-        @Argument(help: "FAQ files to index (none with --sentence-encoder: embed the index as it is).") var files: [String] = []
+        @Argument(help: "FAQ files to index (none with --sentence-encoder: embed the index as it is); with --documents, document files or folders.") var files: [String] = []
+        @Flag(help: "The files are documents (text, Markdown, JSON/JSON lines {\"title\", \"text\"}, WikiExtractor folders), cut into passages of ≤ 500 syllables; re-indexing a file mirrors it.") var documents = false
         @OptionGroup var database: DatabaseOptions
         @Flag(help: "Fail on any bad row, writing nothing.") var strict = false
         @Flag(help: "Rebuild the index from these files only: entries of other files are removed.") var replace = false
@@ -45,10 +46,12 @@ extension KorQA {
                 throw ValidationError("name at least one FAQ file to index (or --sentence-encoder DIR alone, to embed the index as it is).")
             }
             if files.isEmpty && replace { throw ValidationError("--replace needs the files to keep.") }
+            if documents && (files.isEmpty || replace || strict) { throw ValidationError("--documents needs document files or folders, and takes no --replace or --strict.") }
             guard maxQuestionLength >= 1, maxFieldLength >= 1 else { throw ValidationError("--max-question-length and --max-field-length must be at least 1.") }
         }
 
         func run() throws {
+            if documents { return try indexDocuments() }
             let started = monotonicSeconds()
             let limits = FieldLimits(questionLength: maxQuestionLength, fieldLength: maxFieldLength)
             let parsed = try files.map { try FAQFile.read(path: $0, limits: limits) }
@@ -75,6 +78,19 @@ extension KorQA {
                 print("sentence vectors: \(embedded) entries embedded by \(embedder.modelID)")
             }
             print("index \(store.path): \(try store.count()) entries (\(String(format: "%.2f", monotonicSeconds() - started)) s)")
+        }
+    
+        /// `--documents`: read, cut into passages, import mirroring the files, report.
+        func indexDocuments() throws {
+            let started = monotonicSeconds()
+            let loaded = try DocumentFile.read(files.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+            for problem in loaded.problems.prefix(20) { Diagnostics.warning(problem) }
+            if loaded.problems.count > 20 { Diagnostics.warning("… and \(loaded.problems.count - 20) more problems") }
+            guard !loaded.documents.isEmpty else { throw CLIError.usage("no document with text in \(files.joined(separator: ", ")); nothing indexed") }
+            let store = try database.open(create: true)
+            let summary = try store.importDocuments(DocumentFile.passages(of: loaded.documents))
+            print("documents: \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.removed) removed; \(summary.passages) passages written")
+            print(String(format: "index %@: %d documents (%.2f s)", store.path, try store.documents().count, monotonicSeconds() - started))
         }
     }
 }

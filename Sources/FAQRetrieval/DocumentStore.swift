@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+import Hangul
+
+/// What a document import changed.
+public struct DocumentImportSummary: Equatable, Sendable {
+    public var added = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var removed = 0
+    public var passages = 0
+}
+
+/// A passage that matched, with where it is.
+public struct PassageResult: Codable, Equatable, Sendable {
+    public var passageID: Int64
+    public var title: String
+    public var path: String
+    /// [start, end) code points into the document's text.
+    public var start: Int
+    public var end: Int
+    public var text: String
+    public var score: Double
+}
+
+/// A document of the collection, as `korqa documents list` shows it.
+public struct DocumentInfo: Codable, Equatable, Sendable {
+    public var path: String
+    public var part: Int
+    public var title: String
+    public var passages: Int
+}
+
+extension FAQStore {
+    /// Imports documents cut into passages, mirroring their files: for every file of the import,
+    /// documents whose text changed are replaced, new ones added, ones no longer in the file
+    /// removed; other files' documents stay. One transaction: a failure or a kill leaves the
+    /// index as it was.
+    @discardableResult
+    public func importDocuments(_ items: [DocumentPassages]) throws -> DocumentImportSummary {
+        var summary = DocumentImportSummary()
+        try wrap {
+            try writer.write { db in
+                let paths = Set(items.map(\.document.path))
+                var existing: [String: [Int: (id: Int64, text: String)]] = [:]
+                for path in paths {
+                    for row in try Row.fetchAll(db, sql: "SELECT id, part, text FROM document WHERE path = ?", arguments: [path]) {
+                        existing[path, default: [:]][row[1] as Int] = (row[0], row[2])
+                    }
+                }
+                var kept = Set<Int64>()
+                let insertDocument = try db.makeStatement(sql: "INSERT INTO document (path, part, title, text) VALUES (?, ?, ?, ?)")
+                let insertPassage = try db.makeStatement(sql: "INSERT INTO passage (document_id, start, end, text) VALUES (?, ?, ?, ?)")
+                let insertTerms = try db.makeStatement(sql: "INSERT INTO passage_terms (passage_id, unigrams, bigrams, jamo) VALUES (?, ?, ?, ?)")
+                for item in items {
+                    let doc = item.document
+                    if let old = existing[doc.path]?[doc.part] {
+                        if old.text == doc.text {
+                            kept.insert(old.id)
+                            summary.unchanged += 1
+                            continue
+                        }
+                        try db.execute(sql: "DELETE FROM passage_terms WHERE passage_id IN (SELECT id FROM passage WHERE document_id = ?)", arguments: [old.id])
+                        try db.execute(sql: "DELETE FROM passage WHERE document_id = ?", arguments: [old.id])
+                        try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [old.id])
+                        kept.insert(old.id)  // handled: replaced below, not "no longer in the file"
+                        summary.updated += 1
+                    } else {
+                        summary.added += 1
+                    }
+                    try insertDocument.execute(arguments: [doc.path, doc.part, doc.title, doc.text])
+                    let documentID = db.lastInsertedRowID
+                    kept.insert(documentID)
+                    for p in item.passages {
+                        try insertPassage.execute(arguments: [documentID, p.start, p.end, p.text])
+                        let terms = SearchTerms(doc.title + "\n" + p.text).columnTexts
+                        try insertTerms.execute(arguments: [db.lastInsertedRowID, terms.0, terms.1, terms.2])
+                        summary.passages += 1
+                    }
+                }
+                // Documents of these files that the files no longer hold.
+                for (_, parts) in existing {
+                    for (_, old) in parts where !kept.contains(old.id) {
+                        try db.execute(sql: "DELETE FROM passage_terms WHERE passage_id IN (SELECT id FROM passage WHERE document_id = ?)", arguments: [old.id])
+                        try db.execute(sql: "DELETE FROM passage WHERE document_id = ?", arguments: [old.id])
+                        try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [old.id])
+                        summary.removed += 1
+                    }
+                }
+                try db.execute(sql: "UPDATE index_state SET generation = generation + 1")
+            }
+        }
+        return summary
+    }
+
+    /// Removes every document read from `path` (a file, or every file under a folder); returns
+    /// how many documents were removed.
+    @discardableResult
+    public func removeDocuments(path: String) throws -> Int {
+        try wrap {
+            try writer.write { db in
+                let ids = try Int64.fetchAll(db, sql: "SELECT id FROM document WHERE path = ? OR path LIKE ? ESCAPE '\\'",
+                                             arguments: [path, Self.likePrefix(path) + "/%"])
+                for id in ids {
+                    try db.execute(sql: "DELETE FROM passage_terms WHERE passage_id IN (SELECT id FROM passage WHERE document_id = ?)", arguments: [id])
+                    try db.execute(sql: "DELETE FROM passage WHERE document_id = ?", arguments: [id])
+                    try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [id])
+                }
+                if !ids.isEmpty { try db.execute(sql: "UPDATE index_state SET generation = generation + 1") }
+                return ids.count
+            }
+        }
+    }
+
+    static func likePrefix(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    /// Every document, in path order, with its passage count.
+    public func documents() throws -> [DocumentInfo] {
+        try wrap {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT d.path, d.part, d.title, (SELECT COUNT(*) FROM passage p WHERE p.document_id = d.id)
+                    FROM document d ORDER BY d.path, d.part
+                    """).map { DocumentInfo(path: $0[0], part: $0[1], title: $0[2], passages: $0[3]) }
+            }
+        }
+    }
+
+    /// The best `limit` passages for `query` by BM25 over the passages' terms (title included).
+    public func searchPassages(_ query: String, limit: Int = 5) throws -> [PassageResult] {
+        let terms = SearchTerms(query)
+        guard limit > 0, !terms.isEmpty else { return [] }
+        return try wrap {
+            try writer.read { db in
+                let w = Self.columnWeights
+                let ranked = try currentPassageIndex(db).search(terms, weights: (w.unigrams, w.bigrams, w.jamo), limit: limit)
+                guard !ranked.isEmpty else { return [] }
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT p.id, d.title, d.path, p.start, p.end, p.text FROM passage p JOIN document d ON d.id = p.document_id
+                    WHERE p.id IN (\(ranked.map { String($0.id) }.joined(separator: ",")))
+                    """)
+                var byID: [Int64: Row] = [:]
+                for row in rows { byID[row[0]] = row }
+                return ranked.compactMap { r in
+                    byID[r.id].map { PassageResult(passageID: r.id, title: $0[1], path: $0[2], start: $0[3], end: $0[4], text: $0[5], score: r.score) }
+                }
+            }
+        }
+    }
+
+    func currentPassageIndex(_ db: Database) throws -> SearchIndex {
+        let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM index_state") ?? 0
+        passageIndexLock.lock()
+        defer { passageIndexLock.unlock() }
+        if let cached = passageIndex, cached.generation == generation { return cached.index }
+        let rows = try Row.fetchAll(db, sql: "SELECT passage_id, unigrams, bigrams, jamo FROM passage_terms ORDER BY passage_id").map { row in
+            (id: row[0] as Int64, columns: (row[1] as String, row[2] as String, row[3] as String))
+        }
+        let index = SearchIndex(rows: rows)
+        passageIndex = (generation, index)
+        return index
+    }
+}
