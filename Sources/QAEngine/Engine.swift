@@ -151,6 +151,12 @@ public final class Engine: @unchecked Sendable {
         let domain = candidates.filter { !$0.smalltalk }, smalltalk = candidates.filter(\.smalltalk)
         evidence.faq = domain.first?.confidence
         evidence.smalltalk = smalltalk.first?.confidence
+        var documentAnswers: [DocumentAnswer] = []
+        if passage == nil, !evidence.summaryRequest, hasReader, (evidence.faq ?? 0) < policy.answerThreshold {
+            documentAnswers = try answerFromDocuments(text, passages: 5, top: top)
+            evidence.documentScore = documentAnswers.first?.score
+            evidence.documentSharesWording = documentAnswers.first.map { Self.sharesBigram(text, $0.passage) } ?? false
+        }
         var (route, reason) = policy.route(evidence)
         var summary: SummaryResult?
         if route == .summary {
@@ -173,7 +179,8 @@ public final class Engine: @unchecked Sendable {
                                  summaryRequest: evidence.summaryRequest, answerThreshold: policy.answerThreshold,
                                  commandThreshold: policy.commandThreshold, readerThreshold: policy.readerThreshold)
         var reply = Reply(query: text, route: route, reason: reason, message: "", intent: intent, matches: matches,
-                          answers: answers.map(PassageAnswer.init), scores: scores, summary: summary)
+                          answers: answers.map(PassageAnswer.init), scores: scores, summary: summary,
+                          documentAnswers: documentAnswers.isEmpty ? nil : documentAnswers)
         reply.message = ReplyText(language).message(for: reply, passageSet: passage != nil)
         return reply
     }

@@ -33,6 +33,8 @@ public enum RouteReason: String, Codable, Sendable {
     case nothingToSummarize
     /// The best domain-FAQ match reached the answer threshold.
     case faqMatch
+    /// A span read from the indexed documents scored at least the reader threshold.
+    case documentAnswer
     /// The best small-talk match reached the answer threshold (the command threshold for commands).
     case smalltalkMatch
     /// A command, and no FAQ or small-talk entry matches it well enough.
@@ -123,6 +125,8 @@ public struct Reply: Codable, Equatable, Sendable {
     public var scores: RouteScores
     /// The summary, for `summary` replies that made one.
     public var summary: SummaryResult?
+    /// Spans read from the indexed documents (for `documents`: the answers).
+    public var documentAnswers: [DocumentAnswer]? = nil
 }
 
 /// `korqa ask`'s answer: the best FAQ entries for one question (no routing).

@@ -8,6 +8,8 @@ import Foundation
 /// 2. a passage is set, the reader's best span scores ≥ `readerThreshold` and the question shares
 ///    two letters in a row with the passage → `reader`;
 /// 3. the best domain-FAQ match has confidence ≥ `answerThreshold` → `faq`;
+/// 3b. the index holds documents, the line is not a command, and the best span read from them
+///    scores ≥ `readerThreshold` (reader score × retrieval share) with shared wording → `documents`;
 /// 4. the intent model calls the line a command: the best small-talk match has confidence ≥
 ///    `commandThreshold` → `smalltalk` ("위로해 줘"), else → `command` (KorQA cannot do it);
 /// 5. the best small-talk match has confidence ≥ `answerThreshold` → `smalltalk`;
@@ -60,6 +62,10 @@ public struct RoutingPolicy: Codable, Equatable, Sendable {
         public var smalltalk: Double?
         /// The intent model's label name (nil: no model).
         public var intent: String?
+        /// The best answer read from the indexed documents (nil: no documents, or not a question
+        /// for them), and whether the question shares wording with its passage.
+        public var documentScore: Double?
+        public var documentSharesWording = false
         public init() {}
     }
 
@@ -68,6 +74,9 @@ public struct RoutingPolicy: Codable, Equatable, Sendable {
         if e.summaryRequest { return (.summary, .summarized) }
         if let reader = e.readerScore, reader >= readerThreshold, e.readerSharesWording { return (.reader, .readerConfident) }
         if let faq = e.faq, faq >= answerThreshold { return (.faq, .faqMatch) }
+        if let document = e.documentScore, document >= readerThreshold, e.documentSharesWording, !commandIntents.contains(e.intent ?? "") {
+            return (.documents, .documentAnswer)
+        }
         if let intent = e.intent, commandIntents.contains(intent) {
             if let smalltalk = e.smalltalk, smalltalk >= commandThreshold { return (.smalltalk, .smalltalkMatch) }
             return (.command, .commandUnsupported)

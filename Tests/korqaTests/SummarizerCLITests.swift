@@ -105,6 +105,10 @@ import Testing
         #expect(answer["title"] as? String == "지미 카터" && (answer["path"] as? String)?.hasSuffix("carter.md") == true)
         let scalars = Array(text.unicodeScalars), start = answer["start"] as! Int, end = answer["end"] as! Int
         #expect(String(String.UnicodeScalarView(scalars[start..<end])) == answer["text"] as? String)
+        // The chat routes a question its documents answer to them (no FAQ entry matches).
+        let chat = try korqa(["chat", "--db", d + "/x.sqlite", "--json"], input: Data("지미 카터는 몇 대 대통령이야?\n".utf8))
+        let reply = try #require(try JSONSerialization.jsonObject(with: Data(chat.out.utf8)) as? [String: Any], "\(chat.err)")
+        #expect(reply["route"] as? String == "documents" && (reply["message"] as? String)?.contains("지미 카터") == true, "\(chat.out)")
         let list = try korqa(["documents", "list", "--db", d + "/x.sqlite"])
         #expect(list.out.contains("2 documents"))
         let remove = try korqa(["documents", "remove", d + "/docs/more.jsonl", "--db", d + "/x.sqlite"])
