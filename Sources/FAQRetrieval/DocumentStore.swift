@@ -60,9 +60,7 @@ extension FAQStore {
                             summary.unchanged += 1
                             continue
                         }
-                        try db.execute(sql: "DELETE FROM passage_terms WHERE passage_id IN (SELECT id FROM passage WHERE document_id = ?)", arguments: [old.id])
-                        try db.execute(sql: "DELETE FROM passage WHERE document_id = ?", arguments: [old.id])
-                        try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [old.id])
+                        try Self.deleteDocument(db, old.id)
                         kept.insert(old.id)  // handled: replaced below, not "no longer in the file"
                         summary.updated += 1
                     } else {
@@ -81,9 +79,7 @@ extension FAQStore {
                 // Documents of these files that the files no longer hold.
                 for (_, parts) in existing {
                     for (_, old) in parts where !kept.contains(old.id) {
-                        try db.execute(sql: "DELETE FROM passage_terms WHERE passage_id IN (SELECT id FROM passage WHERE document_id = ?)", arguments: [old.id])
-                        try db.execute(sql: "DELETE FROM passage WHERE document_id = ?", arguments: [old.id])
-                        try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [old.id])
+                        try Self.deleteDocument(db, old.id)
                         summary.removed += 1
                     }
                 }
@@ -102,14 +98,19 @@ extension FAQStore {
                 let ids = try Int64.fetchAll(db, sql: "SELECT id FROM document WHERE path = ? OR path LIKE ? ESCAPE '\\'",
                                              arguments: [path, Self.likePrefix(path) + "/%"])
                 for id in ids {
-                    try db.execute(sql: "DELETE FROM passage_terms WHERE passage_id IN (SELECT id FROM passage WHERE document_id = ?)", arguments: [id])
-                    try db.execute(sql: "DELETE FROM passage WHERE document_id = ?", arguments: [id])
-                    try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [id])
+                    try Self.deleteDocument(db, id)
                 }
                 if !ids.isEmpty { try db.execute(sql: "UPDATE index_state SET generation = generation + 1") }
                 return ids.count
             }
         }
+    }
+
+    /// A document, its passages and their terms.
+    static func deleteDocument(_ db: Database, _ id: Int64) throws {
+        try db.execute(sql: "DELETE FROM passage_terms WHERE passage_id IN (SELECT id FROM passage WHERE document_id = ?)", arguments: [id])
+        try db.execute(sql: "DELETE FROM passage WHERE document_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [id])
     }
 
     static func likePrefix(_ text: String) -> String {
@@ -151,15 +152,8 @@ extension FAQStore {
     }
 
     func currentPassageIndex(_ db: Database) throws -> SearchIndex {
-        let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM index_state") ?? 0
         passageIndexLock.lock()
         defer { passageIndexLock.unlock() }
-        if let cached = passageIndex, cached.generation == generation { return cached.index }
-        let rows = try Row.fetchAll(db, sql: "SELECT passage_id, unigrams, bigrams, jamo FROM passage_terms ORDER BY passage_id").map { row in
-            (id: row[0] as Int64, columns: (row[1] as String, row[2] as String, row[3] as String))
-        }
-        let index = SearchIndex(rows: rows)
-        passageIndex = (generation, index)
-        return index
+        return try cachedSearchIndex(db, table: "passage_terms", idColumn: "passage_id", cache: &passageIndex)
     }
 }

@@ -306,24 +306,32 @@ public final class FAQStore: @unchecked Sendable {
     public static let columnWeights = (unigrams: 0.4, bigrams: 1.0, jamo: 0.3)
 
     /// The in-memory BM25 index and the database generation it was built from.
-    private var searchIndex: (generation: Int64, index: SearchIndex)?
+    var searchIndex: (generation: Int64, index: SearchIndex)?
     var passageIndex: (generation: Int64, index: SearchIndex)?
     let passageIndexLock = NSLock()
-    private let searchIndexLock = NSLock()
+    let searchIndexLock = NSLock()
     /// The sentence vectors of one model and the generation they were read at (DenseSearch).
     var vectorCache: (generation: Int64, model: String, table: VectorTable)?
     let vectorCacheLock = NSLock()
 
     func currentSearchIndex(_ db: Database) throws -> SearchIndex {
-        let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM index_state") ?? 0
+        // The lock is taken before the cache is touched (the inout access below), so that
+        // concurrent searches never access it at once.
         searchIndexLock.lock()
         defer { searchIndexLock.unlock() }
-        if let cached = searchIndex, cached.generation == generation { return cached.index }
-        let rows = try Row.fetchAll(db, sql: "SELECT rowid, unigrams, bigrams, jamo FROM entry_search ORDER BY rowid").map { row in
+        return try cachedSearchIndex(db, table: "entry_search", idColumn: "rowid", cache: &searchIndex)
+    }
+
+    /// The in-memory BM25 index over `table`'s term columns (unigrams, bigrams, jamo), kept
+    /// until the index's generation changes (any import bumps it). Callers hold the cache's lock.
+    func cachedSearchIndex(_ db: Database, table: String, idColumn: String, cache: inout (generation: Int64, index: SearchIndex)?) throws -> SearchIndex {
+        let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM index_state") ?? 0
+        if let cached = cache, cached.generation == generation { return cached.index }
+        let rows = try Row.fetchAll(db, sql: "SELECT \(idColumn), unigrams, bigrams, jamo FROM \(table) ORDER BY \(idColumn)").map { row in
             (id: row[0] as Int64, columns: (row[1] as String, row[2] as String, row[3] as String))
         }
         let index = SearchIndex(rows: rows)
-        searchIndex = (generation, index)
+        cache = (generation, index)
         return index
     }
 
