@@ -51,7 +51,7 @@ extension FAQStore {
                 var kept = Set<Int64>()
                 let insertDocument = try db.makeStatement(sql: "INSERT INTO document (path, part, title, text) VALUES (?, ?, ?, ?)")
                 let insertPassage = try db.makeStatement(sql: "INSERT INTO passage (document_id, start, end, text) VALUES (?, ?, ?, ?)")
-                let insertTerms = try db.makeStatement(sql: "INSERT INTO passage_terms (passage_id, unigrams, bigrams, jamo) VALUES (?, ?, ?, ?)")
+                let insertTerms = try db.makeStatement(sql: "INSERT INTO passage_search (rowid, unigrams, bigrams, jamo) VALUES (?, ?, ?, ?)")
                 for item in items {
                     let doc = item.document
                     if let old = existing[doc.path]?[doc.part] {
@@ -108,7 +108,7 @@ extension FAQStore {
 
     /// A document, its passages and their terms.
     static func deleteDocument(_ db: Database, _ id: Int64) throws {
-        try db.execute(sql: "DELETE FROM passage_terms WHERE passage_id IN (SELECT id FROM passage WHERE document_id = ?)", arguments: [id])
+        try db.execute(sql: "DELETE FROM passage_search WHERE rowid IN (SELECT id FROM passage WHERE document_id = ?)", arguments: [id])
         try db.execute(sql: "DELETE FROM passage WHERE document_id = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [id])
     }
@@ -129,31 +129,25 @@ extension FAQStore {
         }
     }
 
-    /// The best `limit` passages for `query` by BM25 over the passages' terms (title included).
+    /// The best `limit` passages for `query` by BM25 over the passages' terms (title included),
+    /// computed by SQLite FTS5 from its on-disk index: the same formula and column weights as
+    /// the FAQ's in-memory `SearchIndex` (which is tested against FTS5), and nothing is rebuilt.
     public func searchPassages(_ query: String, limit: Int = 5) throws -> [PassageResult] {
         let terms = SearchTerms(query)
-        guard limit > 0, !terms.isEmpty else { return [] }
+        guard limit > 0, let match = terms.matchExpression() else { return [] }
+        let w = Self.columnWeights
         return try wrap {
             try writer.read { db in
-                let w = Self.columnWeights
-                let ranked = try currentPassageIndex(db).search(terms, weights: (w.unigrams, w.bigrams, w.jamo), limit: limit)
-                guard !ranked.isEmpty else { return [] }
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT p.id, d.title, d.path, p.start, p.end, p.text FROM passage p JOIN document d ON d.id = p.document_id
-                    WHERE p.id IN (\(ranked.map { String($0.id) }.joined(separator: ",")))
-                    """)
-                var byID: [Int64: Row] = [:]
-                for row in rows { byID[row[0]] = row }
-                return ranked.compactMap { r in
-                    byID[r.id].map { PassageResult(passageID: r.id, title: $0[1], path: $0[2], start: $0[3], end: $0[4], text: $0[5], score: r.score) }
+                try Row.fetchAll(db, sql: """
+                    SELECT p.id, d.title, d.path, p.start, p.end, p.text, s.score FROM
+                      (SELECT rowid AS id, -bm25(passage_search, ?, ?, ?) AS score FROM passage_search
+                       WHERE passage_search MATCH ? ORDER BY bm25(passage_search, ?, ?, ?), rowid LIMIT ?) s
+                    JOIN passage p ON p.id = s.id JOIN document d ON d.id = p.document_id
+                    ORDER BY s.score DESC, p.id
+                    """, arguments: [w.unigrams, w.bigrams, w.jamo, match, w.unigrams, w.bigrams, w.jamo, limit]).map {
+                    PassageResult(passageID: $0[0], title: $0[1], path: $0[2], start: $0[3], end: $0[4], text: $0[5], score: $0[6])
                 }
             }
         }
-    }
-
-    func currentPassageIndex(_ db: Database) throws -> SearchIndex {
-        passageIndexLock.lock()
-        defer { passageIndexLock.unlock() }
-        return try cachedSearchIndex(db, table: "passage_terms", idColumn: "passage_id", cache: &passageIndex)
     }
 }

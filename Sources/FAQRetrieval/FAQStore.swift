@@ -152,10 +152,10 @@ public final class FAQStore: @unchecked Sendable {
                     text TEXT NOT NULL
                 );
                 CREATE INDEX passage_document ON passage(document_id);
-                CREATE TABLE passage_terms (
-                    passage_id INTEGER PRIMARY KEY REFERENCES passage(id) ON DELETE CASCADE,
-                    unigrams TEXT NOT NULL, bigrams TEXT NOT NULL, jamo TEXT NOT NULL
-                );
+                -- The passages' search terms, rowid = passage.id. FTS5 keeps the inverted index on
+                -- disk, so a question reads only its terms' postings: no per-process rebuild,
+                -- whatever the collection's size.
+                CREATE VIRTUAL TABLE passage_search USING fts5(unigrams, bigrams, jamo, tokenize = 'unicode61 remove_diacritics 0');
                 """)
         }
         return migrator
@@ -307,8 +307,7 @@ public final class FAQStore: @unchecked Sendable {
 
     /// The in-memory BM25 index and the database generation it was built from.
     var searchIndex: (generation: Int64, index: SearchIndex)?
-    var passageIndex: (generation: Int64, index: SearchIndex)?
-    let passageIndexLock = NSLock()
+
     let searchIndexLock = NSLock()
     /// The sentence vectors of one model and the generation they were read at (DenseSearch).
     var vectorCache: (generation: Int64, model: String, table: VectorTable)?

@@ -1,3 +1,4 @@
+import GRDB
 import Foundation
 import Hangul
 import Testing
@@ -63,5 +64,27 @@ import Testing
         #expect(try store.removeDocuments(path: "/d") == 2 && store.documents().isEmpty && store.searchPassages("카터").isEmpty)
         // FAQ entries are untouched by documents.
         #expect(try store.count() == 0)
+    }
+
+    /// Passages are ranked as the FAQ's in-memory BM25 ranks the same terms (the on-disk FTS5
+    /// index gives the same ranking and scores), and a search never builds an in-memory index.
+    @Test func passageRankingEqualsTheInMemoryBM25() throws {
+        let store = try FAQStore(path: ":memory:")
+        let texts = ["서울은 한국의 수도이며 가장 큰 도시이다.", "부산은 한국 제2의 도시이자 항구 도시이다.", "대구는 분지에 있는 도시이다.",
+                     "한국의 수도 서울에는 한강이 흐른다.", "제주도는 화산섬이다. 한라산이 있다.", "인천에는 국제공항이 있다."]
+        try store.importDocuments(items(texts.enumerated().map { ("/d/\($0.offset).txt", 0, "문서 \($0.offset)", $0.element) }))
+        let rows = try store.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT p.id, d.title, p.text FROM passage p JOIN document d ON d.id = p.document_id ORDER BY p.id").map {
+                (id: $0[0] as Int64, columns: SearchTerms(($0[1] as String) + "\n" + ($0[2] as String)).columnTexts)
+            }
+        }
+        let memory = SearchIndex(rows: rows)
+        let w = FAQStore.columnWeights
+        for query in ["한국의 수도", "항구 도시", "한라산", "공항 있는 곳", "도시"] {
+            let expected = memory.search(SearchTerms(query), weights: (w.unigrams, w.bigrams, w.jamo), limit: 4)
+            let got = try store.searchPassages(query, limit: 4)
+            #expect(got.map(\.passageID) == expected.map(\.id), "\(query)")
+            for (a, b) in zip(got, expected) { #expect(abs(a.score - b.score) < 1e-6 * max(1, abs(b.score)), "\(query)") }
+        }
     }
 }
