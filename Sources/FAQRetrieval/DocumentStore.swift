@@ -37,7 +37,7 @@ extension FAQStore {
     /// removed; other files' documents stay. One transaction: a failure or a kill leaves the
     /// index as it was.
     @discardableResult
-    public func importDocuments(_ items: [DocumentPassages]) throws -> DocumentImportSummary {
+    public func importDocuments(_ items: [DocumentPassages], progress: (Int, Int) -> Void = { _, _ in }) throws -> DocumentImportSummary {
         var summary = DocumentImportSummary()
         try wrap {
             try writer.write { db in
@@ -52,7 +52,8 @@ extension FAQStore {
                 let insertDocument = try db.makeStatement(sql: "INSERT INTO document (path, part, title, text) VALUES (?, ?, ?, ?)")
                 let insertPassage = try db.makeStatement(sql: "INSERT INTO passage (document_id, start, end, text) VALUES (?, ?, ?, ?)")
                 let insertTerms = try db.makeStatement(sql: "INSERT INTO passage_search (rowid, unigrams, bigrams, jamo) VALUES (?, ?, ?, ?)")
-                for item in items {
+                for (done, item) in items.enumerated() {
+                    if done % 256 == 0 { progress(done, items.count) }
                     let doc = item.document
                     if let old = existing[doc.path]?[doc.part] {
                         if old.text == doc.text {
@@ -84,6 +85,7 @@ extension FAQStore {
                     }
                 }
                 try db.execute(sql: "UPDATE index_state SET generation = generation + 1")
+                progress(items.count, items.count)
             }
         }
         return summary

@@ -88,9 +88,13 @@ extension KorQA {
             if loaded.problems.count > 20 { Diagnostics.warning("… and \(loaded.problems.count - 20) more problems") }
             guard !loaded.documents.isEmpty else { throw CLIError.usage("no document with text in \(files.joined(separator: ", ")); nothing indexed") }
             let store = try database.open(create: true)
-            let summary = try store.importDocuments(DocumentFile.passages(of: loaded.documents))
-            print("documents: \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.removed) removed; \(summary.passages) passages written")
-            print(String(format: "index %@: %d documents (%.2f s)", store.path, try store.documents().count, monotonicSeconds() - started))
+            var progress = ProgressLine(label: "indexing documents")
+            let summary = try store.importDocuments(DocumentFile.passages(of: loaded.documents)) { done, total in progress.update(done: done, total: total) }
+            progress.finish()
+            let seconds = monotonicSeconds() - started
+            print("documents: \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.removed) removed; \(summary.passages) passages written"
+                  + (summary.passages > 0 ? String(format: " (%.0f passages/s)", Double(summary.passages) / max(seconds, 1e-9)) : ""))
+            print(String(format: "index %@: %d documents (%.2f s)", store.path, try store.documents().count, seconds))
         }
     }
 }
