@@ -70,10 +70,8 @@ public enum DocumentFile {
     }
 
     static func readFile(_ path: String, into loaded: inout Loaded) throws(FAQError) {
-        let data = try InputFile.contents(path) { FAQError.cannotRead(path: path, reason: $0) }
-        var text = String(decoding: data, as: UTF8.self)
-        if String(data: data, encoding: .utf8) == nil { loaded.problems.append("\(path): invalid UTF-8 bytes were read as U+FFFD") }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let (text, replaced) = try InputFile.text(path) { FAQError.cannotRead(path: path, reason: $0) }
+        if replaced { loaded.problems.append("\(path): invalid UTF-8 bytes were read as U+FFFD") }
         let name = (path as NSString).lastPathComponent, ext = (name as NSString).pathExtension.lowercased()
         if text.hasPrefix("<doc ") || (name.hasPrefix("wiki_") && text.contains("<doc ")) {
             let articles = TextCorpus.articles(in: Data(text.utf8))

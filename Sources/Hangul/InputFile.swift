@@ -29,4 +29,14 @@ public enum InputFile {
         guard let data = FileManager.default.contents(atPath: path) else { throw error("cannot be read (\(String(cString: strerror(errno))))") }
         return data
     }
+
+    /// The file as UTF-8 text, its BOM dropped; invalid bytes are read as U+FFFD and
+    /// `replacedBytes` says so (callers report it, it is not fatal).
+    public static func text<E: Error>(_ path: String, orThrow error: (String) -> E) throws(E) -> (text: String, replacedBytes: Bool) {
+        let data = try contents(path, orThrow: error)
+        var text = String(decoding: data, as: UTF8.self)
+        let replaced = text.unicodeScalars.contains(UTF8Decoding.replacement) && String(data: data, encoding: .utf8) == nil
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return (text, replaced)
+    }
 }

@@ -22,9 +22,7 @@ public enum SummaryPairs {
     /// `{"source": …, "target": …}` when the file's first non-empty line starts with `{`. UTF-8
     /// with or without BOM, LF or CRLF; empty lines skipped.
     public static func read(_ path: String) throws(SummarizerError) -> Loaded {
-        let data = try InputFile.contents(path) { SummarizerError.cannotRead(path: path, reason: $0) }
-        var text = String(decoding: data, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let text = try InputFile.text(path) { SummarizerError.cannotRead(path: path, reason: $0) }.text
         let lines = lines(of: text)
         let isJSON = lines.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.trimmingCharacters(in: .whitespaces).hasPrefix("{") ?? false
         var loaded = Loaded(pairs: [], problems: [])
@@ -75,9 +73,7 @@ public enum SummaryPairs {
 
     /// The pairs of one part of sae4K (`utterance<TAB>argument<TAB>label`).
     public static func sae4K(_ path: String, part: Sae4KPart) throws(SummarizerError) -> [SummaryPair] {
-        let data = try InputFile.contents(path) { SummarizerError.cannotRead(path: path, reason: $0) }
-        var text = String(decoding: data, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let text = try InputFile.text(path) { SummarizerError.cannotRead(path: path, reason: $0) }.text
         var lines = lines(of: text)
         if lines.last?.isEmpty == true { lines.removeLast() }
         var pairs: [SummaryPair] = []

@@ -66,10 +66,6 @@ extension TextSummarizer {
     /// A text file to summarize: UTF-8 (BOM dropped); invalid bytes become U+FFFD and are
     /// reported (`replacedBytes`), not fatal.
     public static func readText(_ path: String) throws(SummarizerError) -> (text: String, replacedBytes: Bool) {
-        let data = try InputFile.contents(path) { SummarizerError.cannotRead(path: path, reason: $0) }
-        var text = String(decoding: data, as: UTF8.self)
-        let replaced = String(data: data, encoding: .utf8) == nil
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        return (text, replaced)
+        try InputFile.text(path) { SummarizerError.cannotRead(path: path, reason: $0) }
     }
 }

@@ -6,9 +6,7 @@ import Hangul
 /// are files of their own.
 public enum SentencePairs {
     static func lines(_ path: String) throws -> [Substring] {
-        let data = try InputFile.contents(path) { TextEncoderError.cannotRead(path: path, reason: $0) }
-        var text = String(decoding: data, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let text = try InputFile.text(path) { TextEncoderError.cannotRead(path: path, reason: $0) }.text
         return text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline)
     }
 
