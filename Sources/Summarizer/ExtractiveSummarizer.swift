@@ -49,15 +49,17 @@ public struct ExtractiveSummarizer: Sendable {
 
     /// The `count` best of sentences already split (e.g. a data set's), in their order.
     public func summarize(_ spans: [SentenceSpan], count: Int) -> ExtractiveSummary {
-        let scores = centrality(spans.map(\.text))
-        let tfidf = Self.tfidfVectors(spans.map(\.text), raw: rawCharacters)
+        let texts = spans.map(\.text)
+        let tfidf = Self.tfidfVectors(texts, raw: rawCharacters)
+        let scores = centrality(texts, tfidf: tfidf)
+        let order = spans.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
         var chosen: [Int] = []
-        for i in spans.indices.sorted(by: { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }) where chosen.count < count {
+        for i in order where chosen.count < count {
             if chosen.contains(where: { Self.cosine(tfidf[$0], tfidf[i]) > redundancy }) { continue }
             chosen.append(i)
         }
         // Too few left after skipping near-repeats: fill up by score.
-        for i in spans.indices.sorted(by: { scores[$0] > scores[$1] }) where chosen.count < min(count, spans.count) && !chosen.contains(i) {
+        for i in order where chosen.count < min(count, spans.count) && !chosen.contains(i) {
             chosen.append(i)
         }
         let sentences = chosen.sorted().map { ExtractiveSummary.Sentence(index: $0, text: spans[$0].text, start: spans[$0].start, end: spans[$0].end, score: scores[$0]) }
@@ -71,9 +73,13 @@ public struct ExtractiveSummarizer: Sendable {
 
     /// LexRank scores (summing to 1) of the sentences.
     public func centrality(_ sentences: [String]) -> [Double] {
+        centrality(sentences, tfidf: Self.tfidfVectors(sentences, raw: rawCharacters))
+    }
+
+    /// The same, from the sentences' TF-IDF vectors already made.
+    func centrality(_ sentences: [String], tfidf: [[String: Double]]) -> [Double] {
         let n = sentences.count
         guard n > 1 else { return [Double](repeating: 1, count: n) }
-        let tfidf = Self.tfidfVectors(sentences, raw: rawCharacters)
         let dense = embed?(sentences)
         var similarity = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
         for i in 0..<n {
