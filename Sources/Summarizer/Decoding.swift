@@ -105,6 +105,23 @@ extension PointerGenerator {
         return true
     }
 
+    /// The `count` allowed ids of highest log P, best first (ties: the lower id first). One pass
+    /// over the vocabulary; `allowed` (with its trigram scan) runs only for ids that would enter
+    /// the top `count`.
+    func best(_ logP: [Double], after ids: [Int32], count: Int, options: DecodingOptions) -> [Int] {
+        var top: [Int] = []
+        top.reserveCapacity(count + 1)
+        for (j, value) in logP.enumerated() {
+            if top.count == count, value <= logP[top[count - 1]] { continue }
+            guard allowed(Int32(j), after: ids, options: options) else { continue }
+            var k = top.count
+            while k > 0 && logP[top[k - 1]] < value { k -= 1 }
+            top.insert(j, at: k)
+            if top.count > count { top.removeLast() }
+        }
+        return top
+    }
+
     func rankingScore(_ logProbability: Double, length: Int, options: DecodingOptions) -> Double {
         options.lengthPenalty == 0 ? logProbability : logProbability / pow(Double(max(1, length)), options.lengthPenalty)
     }
@@ -129,12 +146,9 @@ extension PointerGenerator {
         while ids.count < maxLength {
             let (next, logP) = step(memory, last: [last], state: state, coverage: &coverage)
             state = next
-            var best: Int32 = -1
-            for (j, value) in logP[0].enumerated() where allowed(Int32(j), after: ids, options: options) {
-                if best < 0 || value > logP[0][Int(best)] { best = Int32(j) }
-            }
-            guard best >= 0 else { break }
-            total += logP[0][Int(best)]
+            guard let first = best(logP[0], after: ids, count: 1, options: options).first else { break }
+            let best = Int32(first)
+            total += logP[0][first]
             if Int(best) == Vocabulary.endID { return finish(ids, logProbability: total, ended: true, memory: memory, options: options) }
             ids.append(best)
             last = best
@@ -159,9 +173,7 @@ extension PointerGenerator {
             var candidates: [(parent: Int, id: Int32, logProbability: Double)] = []
             for (r, hypothesis) in live.enumerated() {
                 // The best 2·width continuations of each hypothesis are enough to fill the beam.
-                let ranked = logP[r].indices.filter { allowed(Int32($0), after: hypothesis.ids, options: options) }
-                    .sorted { logP[r][$0] > logP[r][$1] }.prefix(2 * width)
-                for j in ranked { candidates.append((r, Int32(j), hypothesis.logProbability + logP[r][j])) }
+                for j in best(logP[r], after: hypothesis.ids, count: 2 * width, options: options) { candidates.append((r, Int32(j), hypothesis.logProbability + logP[r][j])) }
             }
             candidates.sort { $0.logProbability > $1.logProbability }
             var kept: [Hypothesis] = []
