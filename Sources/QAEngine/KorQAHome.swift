@@ -90,9 +90,15 @@ public struct KorQAHome: Sendable {
     /// The word vectors at `path` (nil or "default": the shipped ones) and the candidate words
     /// of `words` (nil: the shipped word list), as a space to search.
     public func wordSpace(vectors path: String?, words: String?) throws -> (SubwordVectors, LatentSpace.Words) {
-        let vectors = try SubwordVectors.load(from: path.flatMap { $0 == "default" ? nil : $0 } ?? (try shippedModel(Self.shippedWordVectors)))
+        let vectors = try wordVectors(path)
         let list = try LatentSpace.wordList(at: words ?? (try shippedModel(Self.shippedWordList)))
         return (vectors, LatentSpace.Words(list, vectors: vectors))
+    }
+
+    /// The word vectors at `path` (nil or "default": the shipped ones).
+    public func wordVectors(_ path: String?) throws -> SubwordVectors {
+        guard let path, path != "default" else { return try SubwordVectors.load(from: try shippedModel(Self.shippedWordVectors)) }
+        return try SubwordVectors.load(from: path)
     }
 
     /// The shipped abstractive summarizer (utterances → what they ask for, trained on sae4K).
@@ -107,9 +113,9 @@ public struct KorQAHome: Sendable {
     /// What chat and servers summarize with: the abstractive model at `path` (nil or "default":
     /// the shipped one when it is present; without it, extractive summaries only).
     public func textSummarizer(_ path: String?) throws -> TextSummarizer {
-        if let path, path != "default" { return TextSummarizer(abstractive: try PointerGenerator.load(from: path)) }
-        guard let shipped = try? shippedModel(Self.shippedSummarizer) else { return TextSummarizer(abstractive: nil) }
-        return TextSummarizer(abstractive: try PointerGenerator.load(from: shipped))
+        let useShipped = path == nil || path == "default"
+        if useShipped, (try? shippedModel(Self.shippedSummarizer)) == nil { return TextSummarizer(abstractive: nil) }
+        return TextSummarizer(abstractive: try summarizer(path))
     }
 
     /// The intent model at `path` (nil or "default": the shipped one).

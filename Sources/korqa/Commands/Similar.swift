@@ -139,7 +139,7 @@ extension KorQA {
             var labels: [(String, String)] = [], vectors: [[Float]] = []
             var title: String
             if !words.isEmpty {
-                let space = try SubwordVectors.load(from: wordVectors == "default" ? try Home.current.shippedModel(KorQAHome.shippedWordVectors) : wordVectors)
+                let space = try Home.current.wordVectors(wordVectors)
                 for w in words {
                     guard let v = LatentSpace.normalized(space.vector(ofWord: w.unicodeScalars)) else {
                         Diagnostics.warning("no vector for '\(w)': left out"); continue
