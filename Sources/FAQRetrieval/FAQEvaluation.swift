@@ -80,19 +80,23 @@ public enum FAQEvaluation {
     /// (dense and hybrid embed the entries with `embedder` first).
     public static func run(_ split: Split, mode: SearchMode = .lexical, embedder: (any SentenceEmbedder)? = nil,
                            fusion: HybridFusion = FAQStore.defaultFusion) throws -> Metrics {
-        let store = try FAQStore(path: ":memory:")
-        try store.importRows(split.indexed, source: "evaluation")
-        if mode != .lexical, let embedder { try store.updateVectors(using: embedder) }
+        let store = try evaluationStore(split.indexed, source: "evaluation", embedder: mode != .lexical ? embedder : nil)
         store.hybridFusion = fusion
         return try run(split, store: store, mode: mode, embedder: embedder)
+    }
+
+    /// A fresh in-memory store of `rows`, embedded with `embedder` when one is given.
+    static func evaluationStore(_ rows: [FAQRow], source: String, embedder: (any SentenceEmbedder)?) throws -> FAQStore {
+        let store = try FAQStore(path: ":memory:")
+        try store.importRows(rows, source: source)
+        if let embedder { try store.updateVectors(using: embedder) }
+        return store
     }
 
     /// The blend weight of best R@1 on `split` (a validation split: ChatbotData's calibration
     /// half), over 0.0, 0.1 … 1.0, with every weight's R@1.
     public static func calibrateBlend(_ split: Split, embedder: any SentenceEmbedder) throws -> (best: Double, curve: [(weight: Double, recallAt1: Double)]) {
-        let store = try FAQStore(path: ":memory:")
-        try store.importRows(split.indexed, source: "evaluation")
-        try store.updateVectors(using: embedder)
+        let store = try evaluationStore(split.indexed, source: "evaluation", embedder: embedder)
         var curve: [(weight: Double, recallAt1: Double)] = []
         for step in 0...10 {
             store.hybridFusion = .blend(lexicalWeight: Double(step) / 10)
@@ -128,9 +132,7 @@ public enum FAQEvaluation {
     /// In `mode`, the time includes encoding the query.
     public static func latency(indexing rows: [FAQRow], queries: [String], mode: SearchMode = .lexical,
                                embedder: (any SentenceEmbedder)? = nil) throws -> (entries: Int, p50: Double, p95: Double) {
-        let store = try FAQStore(path: ":memory:")
-        try store.importRows(rows, source: "latency")
-        if mode != .lexical, let embedder { try store.updateVectors(using: embedder) }
+        let store = try evaluationStore(rows, source: "latency", embedder: mode != .lexical ? embedder : nil)
         _ = try store.search(queries.first ?? "", limit: 5, mode: mode, embedder: embedder)  // the index is built once, before timing
         var latencies: [Double] = []
         for query in queries {
