@@ -46,20 +46,12 @@ extension PointerGenerator {
 
     func memory(of source: String) -> Memory {
         let view = view(of: source)
-        let H = config.encoder.hiddenSize, H2 = 2 * H, S = view.tokens.count
+        let S = view.tokens.count
         let ids = PaddedIDs([SyllableIDs(view.tokens.map(\.text), vocabulary: vocabulary).channels], channelCount: 4)
         let encoded = encoder.infer(TextEncoder.Input(ids: ids, wordVectors: nil))
-        var values = Tensor(zeros: [S, H2 + 1]), summary = Tensor(zeros: [1, H2])
-        for i in 0..<S {
-            for j in 0..<H {
-                values.data[i * (H2 + 1) + j] = encoded.forward.data[i * H + j]
-                values.data[i * (H2 + 1) + H + j] = encoded.backward.data[i * H + j]
-            }
-            values.data[i * (H2 + 1) + H2] = view.spaceBefore[i]
-        }
-        if S > 0 {
-            for j in 0..<H { summary.data[j] = encoded.forward.data[(S - 1) * H + j]; summary.data[H + j] = encoded.backward.data[j] }
-        }
+        // The same summary and values as training builds, for one sequence.
+        let summary = Self.encoderSummary(encoded, lengths: [S])
+        let values = Self.attentionValues(encoded.states, spaceBefore: [view.spaceBefore]).reshaped([S, 2 * config.encoder.hiddenSize + 1])
         let projected = S > 0 ? attention.projectKeys(encoded.states).reshaped([S, config.attention]) : Tensor(zeros: [0, config.attention])
         let start = LSTM.State(hidden: Activation.tanh.forward(initialHidden(summary)), cell: initialCell(summary))
         return Memory(view: view, projectedKeys: projected, values: values, start: start)

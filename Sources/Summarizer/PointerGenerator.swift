@@ -202,25 +202,16 @@ public final class PointerGenerator: TrainingTask, @unchecked Sendable {
     }
 
     func forward(_ batch: [SummaryPair], training: Bool, random: inout SeededRandom) -> Pass {
-        let H = config.encoder.hiddenSize, H2 = 2 * H
         let (input, tokens) = featurizer.input(batch.map(\.source), maxLength: config.maxSourceLength)
         let views = zip(batch, tokens).map { SourceView(text: $0.source, tokens: $1, allTokenCount: $1.count, vocabulary: vocabulary) }
         let targets = zip(batch, views).map { targetIDs($0.target, source: $1) }
         let memoryMask = input.ids.mask
-        let B = batch.count, S = memoryMask.maxLength
+        let B = batch.count
         let T = targets.map(\.count).max() ?? 0
         let steps = SequenceMask(lengths: targets.map(\.count), maxLength: T)
         let (encoded, encoderCache) = encoder.forward(input, training: training, random: &random)
         let states = encoded.states
-        // [f at the last syllable ‖ b at the first]: what each direction read last.
-        var summary = Tensor(zeros: [B, H2])
-        for b in 0..<B where memoryMask.lengths[b] > 0 {
-            let last = memoryMask.lengths[b] - 1
-            for j in 0..<H {
-                summary.data[b * H2 + j] = encoded.forward.data[(b * S + last) * H + j]
-                summary.data[b * H2 + H + j] = encoded.backward.data[(b * S) * H + j]
-            }
-        }
+        let summary = Self.encoderSummary(encoded, lengths: memoryMask.lengths)
         let h0 = Activation.tanh.forward(initialHidden(summary)), c0 = initialCell(summary)
         var decoderIDs = [Int32](repeating: Int32(Vocabulary.paddingID), count: B * T)
         for b in 0..<B {
@@ -229,9 +220,7 @@ public final class PointerGenerator: TrainingTask, @unchecked Sendable {
         let embedded = embedding(decoderIDs, shape: [B, T])
         let (dropped, dropMask) = dropout.forward(embedded, training: training, random: &random)
         let (decoded, decoderCache) = decoder.forward(dropped, mask: steps, initial: LSTM.State(hidden: h0, cell: c0))
-        var flags = Tensor(zeros: [B, S, 1])
-        for b in 0..<B { for (i, f) in views[b].spaceBefore.enumerated() { flags.data[b * S + i] = f } }
-        let values = concatenateLast(states, flags)
+        let values = Self.attentionValues(states, spaceBefore: views.map(\.spaceBefore))
         let (attended, attentionCache) = attention.forward(queries: decoded, keys: states, values: values, memory: memoryMask, steps: steps)
         let features = concatenateLast(decoded, attended.contexts)
         let hidden = Activation.tanh.forward(outputHidden(features))
@@ -244,6 +233,30 @@ public final class PointerGenerator: TrainingTask, @unchecked Sendable {
                     decoded: decoded, decoderCache: decoderCache, states: states, values: values,
                     attended: attended, attentionCache: attentionCache, features: features, hidden: hidden,
                     probabilities: probabilities, generateInput: generateInput, pGen: pGen)
+    }
+
+    /// [f at each row's last syllable ‖ b at its first] [B, 2H]: what each direction read last
+    /// (zeros for an empty row); the decoder starts from it.
+    static func encoderSummary(_ encoded: TextEncoder.Output, lengths: [Int]) -> Tensor {
+        let B = lengths.count, S = encoded.forward.shape[1], H = encoded.forward.shape[2], H2 = 2 * H
+        var summary = Tensor(zeros: [B, H2])
+        for b in 0..<B where lengths[b] > 0 {
+            let last = lengths[b] - 1
+            for j in 0..<H {
+                summary.data[b * H2 + j] = encoded.forward.data[(b * S + last) * H + j]
+                summary.data[b * H2 + H + j] = encoded.backward.data[(b * S) * H + j]
+            }
+        }
+        return summary
+    }
+
+    /// The attention's values [B, S, 2H+1]: the encoder states [B, S, 2H] and each syllable's
+    /// space-before flag.
+    static func attentionValues(_ states: Tensor, spaceBefore: [[Float]]) -> Tensor {
+        let B = states.shape[0], S = states.shape[1]
+        var flags = Tensor(zeros: [B, S, 1])
+        for b in 0..<B { for (i, f) in spaceBefore[b].enumerated() { flags.data[b * S + i] = f } }
+        return concatenateLast(states, flags)
     }
 
     public func lossAndGradients(_ batch: [SummaryPair], random: inout SeededRandom) -> Float {
