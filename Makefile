@@ -82,6 +82,18 @@ cv-reader: release $(WORD_VECTORS)
 	  --pretrain-questions 100000 --pretrain-epochs 1 --pretrain-noise 0.8 --pretrain-wh-last 0.3 --folds 5 --fold-file resources/korquad-dev-folds.tsv \
 	  --epochs 8 --no-holdout --average-decay 0.995 --seed $(CV_SEED) --word-vectors $(WORD_VECTORS) --out $(CV_OUT) $(if $(RESUME),--resume,)
 
+# The reader of the open-domain evaluation (`korqa eval open-qa`, issue #24): the shipped method
+# (pre-training on synthetic Wikipedia questions, then KorQuAD dev + TyDi) with fold 5's articles
+# of resources/korquad-dev-folds.tsv left out, so it answers fold 5's 1,155 questions unseen.
+# Uses the shipped reader's word vectors. ~35 min on 2 cores.
+OPEN_QA_READER_OUT ?= runs/open-qa-reader
+OPEN_QA_WORD_VECTORS ?= resources/reader-korquad/word-vectors.safetensors
+open-qa-reader: release
+	.build/release/korqa train reader --train $(DATA)/korquad/KorQuAD_v1.0_dev.json \
+	  --train $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json --pretrain-corpus $(DATA)/mrc/kowiki \
+	  --pretrain-questions 100000 --pretrain-epochs 1 --pretrain-noise 0.8 --pretrain-wh-last 0.3 --folds 5 --only-fold 5 --fold-file resources/korquad-dev-folds.tsv \
+	  --epochs 8 --no-holdout --average-decay 0.995 --seed 1 --word-vectors $(OPEN_QA_WORD_VECTORS) --out $(OPEN_QA_READER_OUT) $(if $(RESUME),--resume,)
+
 # One reader of the method on all of KorQuAD dev + TyDi train, from the cross-validation's
 # pre-trained reader (which holds the word vectors): the teacher of the shipped reader (see
 # reader-distilled below; shipped itself until 2026-11-30). Its ensemble partner and second teacher (resources/reader-korquad-2):

@@ -22,7 +22,8 @@ public struct DocumentPassages: Sendable {
 }
 
 /// Reading the documents a user names: plain text (.txt), Markdown (.md), JSON (an object or an
-/// array of objects with "text" and optional "title"), JSON lines, and WikiExtractor output
+/// array of objects with "text" and optional "title", or KorQuAD/SQuAD JSON: one document per
+/// paragraph), JSON lines, and WikiExtractor output
 /// (`<doc … title="…">` … `</doc>`, the files of a Korean Wikipedia dump). Folders are walked
 /// recursively. UTF-8 with or without BOM; CRLF is fine; invalid bytes are read as U+FFFD and
 /// reported, not fatal.
@@ -102,6 +103,11 @@ public enum DocumentFile {
 
     static func readJSON(_ text: String, path: String, lines: Bool, into loaded: inout Loaded) {
         struct Record: Decodable { var title: String?; var text: String }
+        struct SquadFile: Decodable {
+            struct Article: Decodable { var title: String; var paragraphs: [Paragraph] }
+            struct Paragraph: Decodable { var context: String }
+            var data: [Article]
+        }
         /// `number`: the record's line (JSON lines) or position (an array), 1-based.
         func add(_ record: Record, part: Int, number: Int) {
             guard record.text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
@@ -121,6 +127,15 @@ public enum DocumentFile {
                 }
                 add(record, part: part, number: i + 1)
                 part += 1
+            }
+        } else if let squad = try? JSONDecoder().decode(SquadFile.self, from: Data(text.utf8)) {
+            // KorQuAD/SQuAD: every paragraph's context is a document titled by its article.
+            var part = 0
+            for article in squad.data {
+                for paragraph in article.paragraphs {
+                    add(Record(title: article.title, text: paragraph.context), part: part, number: part + 1)
+                    part += 1
+                }
             }
         } else if let records = try? JSONDecoder().decode([Record].self, from: Data(text.utf8)) {
             for (i, record) in records.enumerated() { add(record, part: i, number: i + 1) }

@@ -71,6 +71,26 @@ public struct SearchTerms: Equatable, Sendable {
         a.isEmpty && b.isEmpty ? 0 : 2 * Double(a.intersection(b).count) / Double(a.count + b.count)
     }
 
+    /// The three columns' terms: unigrams, bigrams, jamo trigrams.
+    var columns: [[String]] { [unigrams, bigrams, jamoTrigrams] }
+
+    /// The first `limit` distinct terms, in order (what a query searches a column by).
+    static func distinct(_ terms: [String], limit: Int = 48) -> [String] {
+        var seen = Set<String>()
+        return terms.filter { seen.count < limit && seen.insert($0).inserted }
+    }
+
+    /// The MATCH expression of the selective terms only: syllable pairs and whole Latin or
+    /// number words (a single syllable or jamo triple occurs in most passages); nil when the
+    /// query has none.
+    func selectiveMatchExpression(limit: Int = 48) -> String? {
+        let words = unigrams.filter { $0.unicodeScalars.count > 1 || !Jamo.isSyllable($0.unicodeScalars.first!) && !Jamo.isCompatibilityJamo($0.unicodeScalars.first!) }
+        let parts = [("unigrams", Self.distinct(words, limit: limit)), ("bigrams", Self.distinct(bigrams, limit: limit))].flatMap { column, terms in
+            terms.map { "\(column) : \"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " OR ")
+    }
+
     /// The FTS5 MATCH expression that ORs every distinct term, each as a quoted string with a
     /// column filter. Nothing the user typed is ever read as FTS5 syntax: terms hold only
     /// letters and digits, and are quoted anyway. At most `limit` terms per column, so a 1 MB

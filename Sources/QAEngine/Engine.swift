@@ -91,21 +91,28 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// Answers from the indexed documents: the reader reads the best `passages` passages for
-    /// `question`; a span's score is the reader's P(start)·P(end) times its passage's BM25 as a
-    /// share of the best passage's (a reader is confident in any passage, so retrieval must
-    /// weigh in; not yet calibrated — docs/documents.md). Each answer carries its passage's
-    /// title, file and [start, end) in the document's text. Empty without documents.
+    /// `question` (one batch); a span's score compares across passages (`DocumentScoring`). Each
+    /// answer carries its passage's title, file and [start, end) in the document's text. Empty
+    /// without documents.
     public func answerFromDocuments(_ question: String, passages: Int = 5, top: Int = 1) throws -> [DocumentAnswer] {
         guard hasReader else { throw QAEngineError.noReader }
-        let hits = try store.searchPassages(question, limit: passages)
-        let best = hits.first?.score ?? 0
+        return try answer(question, from: try store.searchPassages(question, limit: passages), top: top)
+    }
+
+    /// Reads `hits` (retrieved passages, best first) for `question`; the best `top` spans over
+    /// all of them by `scoring`.
+    public func answer(_ question: String, from hits: [PassageResult], top: Int = 1,
+                       scoring: DocumentScoring = DocumentScoring()) throws -> [DocumentAnswer] {
+        guard !hits.isEmpty else { return [] }
+        let spans = try readerModel.run { $0.predict(hits.map { (question, $0.text) }, top: 1) } ?? []
+        let best = hits[0].score
         var answers: [DocumentAnswer] = []
-        for hit in hits {
-            for span in try read(question: question, passage: hit.text, top: 1) {
-                let share = best > 0 ? hit.score / best : 0
-                answers.append(DocumentAnswer(text: span.text, score: Double(span.score) * share, title: hit.title, path: hit.path,
+        for (rank, (hit, found)) in zip(hits, spans).enumerated() {
+            for span in found {
+                let score = scoring.score(reader: Double(span.score), retrievalShare: best > 0 ? hit.score / best : 0, rank: rank)
+                answers.append(DocumentAnswer(text: span.text, score: score, title: hit.title, path: hit.path,
                                               start: hit.start + span.start, end: hit.start + span.end, passage: hit.text,
-                                              retrievalScore: hit.score))
+                                              retrievalScore: hit.score, readerScore: Double(span.score)))
             }
         }
         return Array(answers.sorted { $0.score > $1.score }.prefix(top))

@@ -141,8 +141,8 @@ public struct SearchReply: Codable, Equatable, Sendable {
 /// A span read out of an indexed document's passage.
 public struct DocumentAnswer: Codable, Equatable, Sendable {
     public var text: String
-    /// The reader's P(start)·P(end) for the span in its passage, times the passage's BM25 as a
-    /// share of the best retrieved passage's.
+    /// The span's score across passages (`DocumentScoring`): comparable between passages and
+    /// questions; nothing below the engine's reader threshold is offered as an answer.
     public var score: Double
     public var title: String
     public var path: String
@@ -152,4 +152,6 @@ public struct DocumentAnswer: Codable, Equatable, Sendable {
     /// The passage it was read from, and its BM25 score for the question.
     public var passage: String
     public var retrievalScore: Double
+    /// The reader's P(start)·P(end) for the span within its passage.
+    public var readerScore: Double
 }

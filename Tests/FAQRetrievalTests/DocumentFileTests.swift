@@ -34,6 +34,19 @@ import Testing
         }
         #expect(throws: FAQError.self) { try DocumentFile.read([d + "/none"]) }
     }
+
+    /// KorQuAD/SQuAD JSON: one document per paragraph, titled by its article, numbered in order.
+    @Test func readsKorQuADParagraphsAsDocuments() throws {
+        let d = folder()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        try #"{"version": "KorQuAD_v1.0_dev", "data": [{"title": "지미 카터", "paragraphs": [{"context": "지미 카터는 제39대 대통령이다.", "qas": []}, {"context": "그는 1924년에 태어났다.", "qas": []}]}, {"title": "서울", "paragraphs": [{"context": "서울은 수도이다.", "qas": []}]}]}"#
+            .write(toFile: d + "/dev.json", atomically: true, encoding: .utf8)
+        let loaded = try DocumentFile.read([d + "/dev.json"])
+        #expect(loaded.documents.map(\.title) == ["지미 카터", "지미 카터", "서울"])
+        #expect(loaded.documents.map(\.part) == [0, 1, 2])
+        #expect(loaded.documents[1].text == "그는 1924년에 태어났다.")
+        #expect(loaded.problems.isEmpty)
+    }
 }
 
 @Suite struct DocumentStoreTests {

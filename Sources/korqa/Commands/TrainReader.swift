@@ -69,6 +69,8 @@ extension KorQA {
         var distillCorpus: String?
         @Option(help: "Questions made from --distill-corpus.") var distillQuestions = 6_000
         @Option(help: "Cross-validation folds over the first --train file (1 = no cross-validation).") var folds = 1
+        @Option(name: .customLong("only-fold"), help: "With --folds: train and score only this fold (repeatable; default all), e.g. one held-out reader for `korqa eval open-qa`.")
+        var onlyFolds: [Int] = []
         @Option(help: "Fold assignment: lines index<TAB>fold<TAB>title, one per article of the first --train file.") var foldFile: String?
         @Option(help: "Maximum epochs.") var epochs = 12
         @OptionGroup var training: TrainingFlags
@@ -104,7 +106,7 @@ extension KorQA {
             c.pretrainParagraphs = pretrainParagraphs; c.pretrainNoise = pretrainNoise; c.pretrainWhLast = pretrainWhLast
             c.wordVectors = wordVectors; c.initFrom = initFrom
             c.teacher = teacher; c.distillGoldWeight = distillGoldWeight; c.distillCorpus = distillCorpus; c.distillQuestions = distillQuestions
-            c.folds = folds; c.foldFile = foldFile
+            c.folds = folds; c.onlyFolds = onlyFolds; c.foldFile = foldFile
             c.epochs = epochs; c.seed = training.seed; c.batchSize = training.batchSize; c.learningRate = training.learningRate; c.patience = patience
             c.warmupSteps = warmupSteps; c.averageDecay = averageDecay
             c.embed = embed; c.hidden = hidden; c.layers = layers; c.modelingLayers = modelingLayers; c.dropout = dropout
