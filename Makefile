@@ -82,6 +82,12 @@ cv-reader: release $(WORD_VECTORS)
 	  --pretrain-questions 100000 --pretrain-epochs 1 --pretrain-noise 0.8 --pretrain-wh-last 0.3 --folds 5 --fold-file resources/korquad-dev-folds.tsv \
 	  --epochs 8 --no-holdout --average-decay 0.995 --seed $(CV_SEED) --word-vectors $(WORD_VECTORS) --out $(CV_OUT) $(if $(RESUME),--resume,)
 
+# The bundled document collection (resources/wikipedia-ko, issue #24): the Korean Wikipedia
+# articles other articles mention most, without KorQuAD dev / TyDi articles, ≤ 12 MiB.
+wikipedia-slice:
+	python3 tools/wikipedia_slice.py $(DATA)/mrc/kowiki resources/wikipedia-ko/articles.jsonl \
+	  --exclude-titles-of $(DATA)/korquad/KorQuAD_v1.0_dev.json --exclude-titles-of $(DATA)/mrc/tydiqa_goldp_ko/korean_tydiqa_train.json
+
 # The reader of the open-domain evaluation (`korqa eval open-qa`, issue #24): the shipped method
 # (pre-training on synthetic Wikipedia questions, then KorQuAD dev + TyDi) with fold 5's articles
 # of resources/korquad-dev-folds.tsv left out, so it answers fold 5's 1,155 questions unseen.

@@ -176,10 +176,25 @@ public struct KorQAHome: Sendable {
         case seeded(entries: Int)
         /// Its entries were embedded with the shipped sentence encoder (for hybrid search).
         case embedded(entries: Int)
+        /// The bundled document collection (resources/wikipedia-ko) is being indexed into it.
+        case seedingDocuments(file: String)
+        case seededDocuments(documents: Int, passages: Int)
+    }
+
+    /// The shipped document collection's folder name under resources/: a slice of Korean
+    /// Wikipedia, the default index's documents.
+    public static let bundledDocumentsFolder = "wikipedia-ko"
+
+    /// The bundled document collection's file (its README is not a document), when shipped.
+    public func bundledDocuments() -> String? {
+        guard let resources = shipped("resources") else { return nil }
+        let file = resources + "/" + Self.bundledDocumentsFolder + "/articles.jsonl"
+        return FileManager.default.fileExists(atPath: file) ? file : nil
     }
 
     /// Opens the FAQ index at `path`; nil opens the default index, filling it from the bundled
-    /// FAQ files the first time (and whenever it is empty). An index given by path must exist
+    /// FAQ files the first time (and whenever it is empty), and then with the bundled documents
+    /// (`bundledDocuments`, ~10 s for the Wikipedia slice) when it has none. An index given by path must exist
     /// unless `create` (indexing into a new file). `readOnly`: the caller only searches, so an
     /// index it may not write works (the default index is writable the first time, to be filled).
     public func openIndex(_ path: String?, readOnly: Bool = false, create: Bool = false, events: (IndexEvent) -> Void = { _ in }) throws -> FAQStore {
@@ -196,6 +211,13 @@ public struct KorQAHome: Sendable {
             _ = try store.importFiles(try files.map { try FAQFile.read(path: $0) })
             events(.seeded(entries: try store.count()))
             if let embedder = try sentenceEmbedder(nil) { events(.embedded(entries: try store.updateVectors(using: embedder))) }
+            // The bundled documents, the first time only: a user who removes them keeps them removed.
+            if let file = bundledDocuments(), try store.documents().isEmpty {
+                events(.seedingDocuments(file: file))
+                let loaded = try DocumentFile.read([file])
+                let summary = try store.importDocuments(DocumentFile.passages(of: loaded.documents))
+                events(.seededDocuments(documents: summary.added, passages: summary.passages))
+            }
         }
         return store
     }

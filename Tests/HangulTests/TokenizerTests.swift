@@ -151,6 +151,7 @@ extension String {
         TextCorpus.forEachLine(in: data) { _ in seen += 1; return seen < 3 }
         #expect(seen == 3)
         #expect(TextCorpus.titleKey("  Jimmy Carter ") == "jimmy carter")
+        #expect(TextCorpus.titleKey("서양_철학") == TextCorpus.titleKey("서양 철학"), "KorQuAD writes titles with underscores")
     }
 
     @Test func filesAndTextLines() throws {

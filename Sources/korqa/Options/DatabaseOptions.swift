@@ -20,6 +20,8 @@ struct DatabaseOptions: ParsableArguments {
             case .seeding(let path, let files): Diagnostics.note("building the FAQ index \(path) from \(files.count) bundled file(s)…")
             case .seeded(let entries): Diagnostics.note("indexed \(entries) FAQ entries")
             case .embedded(let entries): Diagnostics.note("embedded \(entries) entries with the shipped sentence encoder (hybrid search)")
+            case .seedingDocuments(let file): Diagnostics.note("indexing the bundled documents \(file) (a Korean Wikipedia slice, ~10 s, once)…")
+            case .seededDocuments(let documents, let passages): Diagnostics.note("indexed \(documents) documents (\(passages) passages); questions the FAQ cannot answer are read from them")
             }
         }
     }
