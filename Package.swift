@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "MRCReaderTests", dependencies: ["MRCReader", "Hangul", "NeuralCore", "WordVectors", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "Hangul", "NeuralCore", "WordVectors", "TestSupport"]),
         .testTarget(name: "SummarizerTests", dependencies: ["Summarizer", "TextEncoder", "Hangul", "NeuralCore", "TestSupport"]),
-        .testTarget(name: "QAEngineTests", dependencies: ["QAEngine", "FAQRetrieval", "IntentClassifier", "MRCReader"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "QAEngineTests", dependencies: ["QAEngine", "FAQRetrieval", "IntentClassifier", "MRCReader", "NeuralCore"], resources: [.copy("Fixtures")]),
         // Runs the built korqa binary as a user would.
         .testTarget(name: "korqaTests", dependencies: ["korqa"]),
     ]

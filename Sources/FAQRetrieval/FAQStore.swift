@@ -61,6 +61,11 @@ public final class FAQStore: @unchecked Sendable {
     public var hybridFusion: HybridFusion = FAQStore.defaultFusion
     public static let defaultFusion = HybridFusion.blend(lexicalWeight: 0.2)
 
+    /// Collections of at most this many passages are ranked by FTS5's bm25() over every term
+    /// (exact, and quick at that size); larger ones by candidates (`searchPassages`). Set before
+    /// the store is shared.
+    public var exactPassageRankingUpTo = 2_000
+
     /// Confidence under which a result is reported as a weak match.
     public static let lowConfidence = 0.3
 

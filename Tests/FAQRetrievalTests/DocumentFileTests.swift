@@ -91,13 +91,44 @@ import Testing
                 (id: $0[0] as Int64, columns: SearchTerms(($0[1] as String) + "\n" + ($0[2] as String)).columnTexts)
             }
         }
-        let memory = SearchIndex(rows: rows)
         let w = FAQStore.columnWeights
-        for query in ["한국의 수도", "항구 도시", "한라산", "공항 있는 곳", "도시"] {
-            let expected = memory.search(SearchTerms(query), weights: (w.unigrams, w.bigrams, w.jamo), limit: 4)
-            let got = try store.searchPassages(query, limit: 4)
-            #expect(got.map(\.passageID) == expected.map(\.id), "\(query)")
-            for (a, b) in zip(got, expected) { #expect(abs(a.score - b.score) < 1e-6 * max(1, abs(b.score)), "\(query)") }
+        // Queries with syllable pairs are ranked in Swift over FTS5's candidates; "섬 한 곳" has
+        // none and is ranked by FTS5's bm25() over all terms: both equal the in-memory BM25.
+        func expectSameRanking(_ rows: [(id: Int64, columns: (String, String, String))]) throws {
+            let memory = SearchIndex(rows: rows)
+            for query in ["한국의 수도", "항구 도시", "한라산", "공항 있는 곳", "도시", "섬 한 곳"] {
+                let expected = memory.search(SearchTerms(query), weights: (w.unigrams, w.bigrams, w.jamo), limit: 4)
+                let got = try store.searchPassages(query, limit: 4)
+                #expect(got.map(\.passageID) == expected.map(\.id), "\(query)")
+                for (a, b) in zip(got, expected) { #expect(abs(a.score - b.score) < 1e-6 * max(1, abs(b.score)), "\(query)") }
+            }
         }
+        try expectSameRanking(rows)
+        #expect(SearchTerms("섬 한 곳").selectiveMatchExpression() == nil && SearchTerms("한국의 수도").selectiveMatchExpression() != nil)
+        // Ranking by candidates (what a large collection does): the passages sharing a syllable
+        // pair with the query, scored exactly — the in-memory ranking restricted to them, same
+        // scores; and with fewer candidates than asked for, the full ranking.
+        store.exactPassageRankingUpTo = 0
+        let memory = SearchIndex(rows: rows)
+        for query in ["한국의 수도", "항구 도시", "도시"] {
+            let expected = memory.search(SearchTerms(query), weights: (w.unigrams, w.bigrams, w.jamo), limit: rows.count)
+            let got = try store.searchPassages(query, limit: 2)
+            #expect(got.count == 2, "\(query)")
+            let pairs = Set(SearchTerms(query).bigrams)
+            let sharing = Set(rows.filter { !pairs.isDisjoint(with: $0.columns.1.split(separator: " ").map(String.init)) }.map(\.id))
+            let restricted = expected.filter { sharing.contains($0.id) }
+            for (a, b) in zip(got, restricted) { #expect(a.passageID == b.id && abs(a.score - b.score) < 1e-6 * max(1, abs(b.score)), "\(query)") }
+        }
+        #expect(try store.searchPassages("한국의 수도", limit: rows.count).map(\.passageID)
+                == memory.search(SearchTerms("한국의 수도"), weights: (w.unigrams, w.bigrams, w.jamo), limit: rows.count).map(\.id))
+        store.exactPassageRankingUpTo = 2_000
+        // Removing a document rewrites the statistics (N, document frequencies, lengths).
+        #expect(try store.removeDocuments(path: "/d/0.txt") == 1)
+        try expectSameRanking(Array(rows.dropFirst()))
+        store.exactPassageRankingUpTo = 0
+        let after = SearchIndex(rows: Array(rows.dropFirst()))
+        let top = try #require(try store.searchPassages("한국의 수도", limit: 1).first)
+        let expectedTop = try #require(after.search(SearchTerms("한국의 수도"), weights: (w.unigrams, w.bigrams, w.jamo), limit: 1).first)
+        #expect(top.passageID == expectedTop.id && abs(top.score - expectedTop.score) < 1e-6 * max(1, expectedTop.score), "\(top) \(expectedTop)")
     }
 }

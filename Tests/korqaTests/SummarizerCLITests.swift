@@ -118,4 +118,28 @@ import Testing
         let missing = try korqa(["index", "--documents", d + "/nowhere", "--db", d + "/x.sqlite"])
         #expect(missing.status != 0 && missing.err.contains("nowhere"))
     }
+    /// `eval open-qa` answers KorQuAD questions from an indexed collection (never from their own
+    /// paragraph), reports recall, EM/F1 and seconds, writes per-question results; flag mistakes
+    /// are named.
+    @Test func evalOpenQA() throws {
+        let d = scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let squad = #"{"version": "test", "data": [{"title": "지미 카터", "paragraphs": [{"context": "지미 카터는 1924년 10월 1일 조지아주 플레인스에서 태어났다. 그는 미국의 제39대 대통령이다.", "qas": [{"id": "q1", "question": "지미 카터는 몇 대 대통령인가?", "answers": [{"text": "제39대", "answer_start": 45}]}, {"id": "q2", "question": "지미 카터가 태어난 곳은?", "answers": [{"text": "조지아주 플레인스", "answer_start": 20}]}]}]}]}"#
+        try squad.write(toFile: d + "/qa.json", atomically: true, encoding: .utf8)
+        try "{\"title\": \"서울\", \"text\": \"서울은 대한민국의 수도이다. 한강이 흐른다.\"}\n".write(toFile: d + "/more.jsonl", atomically: true, encoding: .utf8)
+        let index = try korqa(["index", "--documents", d + "/qa.json", d + "/more.jsonl", "--db", d + "/x.sqlite"])
+        #expect(index.status == 0, "\(index.err)")
+        let run = try korqa(["eval", "open-qa", d + "/qa.json", "--db", d + "/x.sqlite", "--results", d + "/r.jsonl", "--calibrate", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any], "\(run.err)")
+        let report = try #require(object["report"] as? [String: Any])
+        #expect(report["questions"] as? Int == 2 && (report["recall"] as? [String: Double])?["1"] == 1, "\(run.out)")
+        #expect((report["f1"] as? Double ?? -1) > 50 && (report["p50_seconds"] as? Double ?? -1) > 0, "\(run.out)")
+        #expect(object["fitted_scoring"] != nil && object["cross_fitted"] != nil)
+        let lines = try String(contentsOfFile: d + "/r.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2 && lines[0].contains("\"gold_rank\":1"))
+        let unpaired = try korqa(["eval", "open-qa", d + "/qa.json", "--db", d + "/x.sqlite", "--fold", "2"])
+        #expect(unpaired.status != 0 && unpaired.err.contains("--fold-file"))
+        let noIndex = try korqa(["eval", "open-qa", d + "/qa.json", "--db", d + "/none.sqlite"])
+        #expect(noIndex.status != 0 && noIndex.err.contains("none.sqlite"))
+    }
 }
