@@ -184,7 +184,8 @@ public final class Engine: @unchecked Sendable {
         }
         let scores = RouteScores(faq: evidence.faq, smalltalk: evidence.smalltalk, reader: evidence.readerScore,
                                  summaryRequest: evidence.summaryRequest, answerThreshold: policy.answerThreshold,
-                                 commandThreshold: policy.commandThreshold, readerThreshold: policy.readerThreshold)
+                                 commandThreshold: policy.commandThreshold, readerThreshold: policy.readerThreshold,
+                                 document: evidence.documentScore, documentThreshold: evidence.documentScore == nil ? nil : policy.documentThreshold)
         var reply = Reply(query: text, route: route, reason: reason, message: "", intent: intent, matches: matches,
                           answers: answers.map(PassageAnswer.init), scores: scores, summary: summary,
                           documentAnswers: documentAnswers.isEmpty ? nil : documentAnswers)

@@ -107,6 +107,10 @@ public struct RouteScores: Codable, Equatable, Sendable {
     public var answerThreshold: Double
     public var commandThreshold: Double
     public var readerThreshold: Double
+    /// The best span read from the documents (calibrated probability; nil: not asked) and the
+    /// least that answers.
+    public var document: Double? = nil
+    public var documentThreshold: Double? = nil
 }
 
 /// The engine's answer to one line: what to say, where it came from and why. Front ends encode

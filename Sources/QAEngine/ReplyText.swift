@@ -122,7 +122,7 @@ public struct ReplyText: Sendable {
         case .summarized: rule = ko ? "요약 요청으로 보여 지문을 요약함" : "it asks for a summary: the passage was summarized"
         case .nothingToSummarize: rule = ko ? "요약 요청으로 보이지만 요약할 지문이 없음" : "it asks for a summary, and there is no passage"
         case .faqMatch: rule = ko ? "FAQ 일치도가 기준 \(Self.format(s.answerThreshold)) 이상" : "the FAQ match is ≥ \(Self.format(s.answerThreshold))"
-        case .documentAnswer: rule = ko ? "문서에서 읽은 답의 점수가 기준 \(Self.format(s.readerThreshold)) 이상" : "a span read from the documents scored ≥ \(Self.format(s.readerThreshold))"
+        case .documentAnswer: rule = ko ? "문서에서 읽은 답의 점수가 기준 \(Self.format(s.documentThreshold ?? 0)) 이상" : "a span read from the documents scored ≥ \(Self.format(s.documentThreshold ?? 0))"
         case .smalltalkMatch: rule = ko ? "잡담 일치도가 기준 이상 (명령이면 \(Self.format(s.commandThreshold)), 아니면 \(Self.format(s.answerThreshold)))" : "the small-talk match reached its threshold (\(Self.format(s.commandThreshold)) for commands, else \(Self.format(s.answerThreshold)))"
         case .commandUnsupported: rule = ko ? "명령으로 분류되었고 잡담 일치도가 기준 \(Self.format(s.commandThreshold)) 미만" : "a command, and no small-talk match ≥ \(Self.format(s.commandThreshold))"
         case .weakMatch: rule = ko ? "어떤 일치도도 기준 \(Self.format(s.answerThreshold))에 못 미침" : "no match reached \(Self.format(s.answerThreshold))"

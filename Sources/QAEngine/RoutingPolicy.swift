@@ -8,8 +8,11 @@ import Foundation
 /// 2. a passage is set, the reader's best span scores ≥ `readerThreshold` and the question shares
 ///    two letters in a row with the passage → `reader`;
 /// 3. the best domain-FAQ match has confidence ≥ `answerThreshold` → `faq`;
-/// 3b. the index holds documents, the line is not a command, and the best span read from them
-///    scores ≥ `readerThreshold` (reader score × retrieval share) with shared wording → `documents`;
+/// 3b. the index holds documents, the line is not a command, the best span read from them
+///    scores ≥ `documentThreshold` (its calibrated probability of being right, `DocumentScoring`)
+///    with shared wording, and the line is a question (intent) or small talk does not answer it
+///    (≥ `answerThreshold`) → `documents`: "친구랑 싸웠어" stays small talk, "조선의 첫 번째 왕은
+///    누구인가?" goes to the documents even though small talk has a weak match;
 /// 4. the intent model calls the line a command: the best small-talk match has confidence ≥
 ///    `commandThreshold` → `smalltalk` ("위로해 줘"), else → `command` (KorQA cannot do it);
 /// 5. the best small-talk match has confidence ≥ `answerThreshold` → `smalltalk`;
@@ -32,6 +35,13 @@ public struct RoutingPolicy: Codable, Equatable, Sendable {
     /// A reader span with a lower score (P(start)·P(end)) does not answer (measured when the
     /// reader shipped; README "Chat").
     public var readerThreshold = 0.2
+    /// The least cross-passage score (`DocumentScoring`: the calibrated probability that the
+    /// span is exactly right) at which the documents answer a line. Chosen on KorQuAD dev fold 5
+    /// answered from 100k Wikipedia passages by a reader that never saw it (docs/documents.md).
+    public var documentThreshold = 0.3
+    /// Intent names that are questions (3i4k's `question`): they go to the documents before weak
+    /// small talk.
+    public var questionIntents = ["question"]
     /// File names (last path component) whose entries are small talk, not a domain FAQ.
     public var smalltalkSources = ["ChatbotData.csv"]
     /// Intent names that mean "do something" (3i4k's `command`).
@@ -74,7 +84,8 @@ public struct RoutingPolicy: Codable, Equatable, Sendable {
         if e.summaryRequest { return (.summary, .summarized) }
         if let reader = e.readerScore, reader >= readerThreshold, e.readerSharesWording { return (.reader, .readerConfident) }
         if let faq = e.faq, faq >= answerThreshold { return (.faq, .faqMatch) }
-        if let document = e.documentScore, document >= readerThreshold, e.documentSharesWording, !commandIntents.contains(e.intent ?? "") {
+        if let document = e.documentScore, document >= documentThreshold, e.documentSharesWording, !commandIntents.contains(e.intent ?? ""),
+           e.intent.map(questionIntents.contains) ?? true || (e.smalltalk ?? 0) < answerThreshold {
             return (.documents, .documentAnswer)
         }
         if let intent = e.intent, commandIntents.contains(intent) {

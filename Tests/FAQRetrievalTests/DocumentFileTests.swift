@@ -104,6 +104,7 @@ import Testing
             }
         }
         try expectSameRanking(rows)
+        #expect(store.searchIndex == nil, "passage search builds no in-memory index")
         #expect(SearchTerms("섬 한 곳").selectiveMatchExpression() == nil && SearchTerms("한국의 수도").selectiveMatchExpression() != nil)
         // Ranking by candidates (what a large collection does): the passages sharing a syllable
         // pair with the query, scored exactly — the in-memory ranking restricted to them, same

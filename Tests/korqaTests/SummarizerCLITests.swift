@@ -142,4 +142,33 @@ import Testing
         let noIndex = try korqa(["eval", "open-qa", d + "/qa.json", "--db", d + "/none.sqlite"])
         #expect(noIndex.status != 0 && noIndex.err.contains("none.sqlite"))
     }
+    /// A `kill -9` in the middle of a large document import leaves the previous index as it was:
+    /// the same documents listed, the same answer found.
+    @Test func killDuringDocumentImportKeepsThePreviousIndex() throws {
+        let d = scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        try "{\"title\": \"지미 카터\", \"text\": \"지미 카터는 미국의 제39대 대통령이다.\"}\n".write(toFile: d + "/small.jsonl", atomically: true, encoding: .utf8)
+        #expect(try korqa(["index", "--documents", d + "/small.jsonl", "--db", d + "/x.sqlite"]).status == 0)
+        let before = try korqa(["documents", "list", "--db", d + "/x.sqlite", "--json"]).out
+        // ~40k documents: long enough to be killed mid-import.
+        var big = ""
+        for i in 0..<40_000 { big += "{\"title\": \"문서 \(i)\", \"text\": \"문서 \(i)번은 서울과 부산과 대구의 날씨를 설명한다. 오늘은 맑고 내일은 비가 온다.\"}\n" }
+        try big.write(toFile: d + "/big.jsonl", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("korqa")
+        process.arguments = ["index", "--documents", d + "/big.jsonl", "--db", d + "/x.sqlite"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the import is writing (its write-ahead log grows), then kill it.
+        func walSize() -> Int { ((try? FileManager.default.attributesOfItem(atPath: d + "/x.sqlite-wal"))?[.size] as? Int) ?? 0 }
+        while process.isRunning && walSize() < 4_000_000 { usleep(10_000) }
+        let wasRunning = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(wasRunning && process.terminationReason == .uncaughtSignal, "the import finished before it could be killed")
+        #expect(try korqa(["documents", "list", "--db", d + "/x.sqlite", "--json"]).out == before)
+        let ask = try korqa(["ask", "--documents", "카터는 몇 대 대통령이야?", "--db", d + "/x.sqlite", "--json"])
+        #expect(ask.status == 0 && ask.out.contains("지미 카터"), "\(ask.err)")
+    }
 }
