@@ -29,6 +29,8 @@ public enum OpenQAEvaluation {
         public var candidates: [Candidate]
         /// Retrieval and reading, seconds.
         public var seconds: Double
+        /// Retrieval alone, seconds (nil in results written before it was measured).
+        public var retrievalSeconds: Double?
     }
 
     public struct Candidate: Codable, Sendable {
@@ -55,6 +57,7 @@ public enum OpenQAEvaluation {
             let gold = q.answers.map(\.text)
             let clock = ContinuousClock.now
             let hits = try engine.store.searchPassages(q.text, limit: max(options.retrieve, options.read))
+            let retrieved = ContinuousClock.now - clock
             let spans = try engine.answer(q.text, from: Array(hits.prefix(options.read)), top: options.read, scoring: options.scoring)
             let elapsed = ContinuousClock.now - clock
             let best = hits.first?.score ?? 0
@@ -66,11 +69,13 @@ public enum OpenQAEvaluation {
                               title: span.title, exact: gold.contains { KorQuADMetric.exactMatch(span.text, $0) },
                               f1: gold.map { KorQuADMetric.f1(span.text, $0) }.max() ?? 0)
                 },
-                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+                seconds: Self.seconds(elapsed), retrievalSeconds: Self.seconds(retrieved)))
         }
         progress(questions.count, questions.count)
         return results
     }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 
     /// What a set of results scores with `scoring` choosing each question's answer.
     public struct Report: Codable, Equatable, Sendable {
@@ -89,6 +94,8 @@ public enum OpenQAEvaluation {
         public var meanScore: Double
         public var p50Seconds: Double
         public var p95Seconds: Double
+        /// Retrieval alone (nil when the results do not hold it).
+        public var p50RetrievalSeconds: Double?
     }
 
     public static func report(_ results: [QuestionResult], scoring: DocumentScoring, depths: [Int] = [1, 5, 20],
@@ -109,16 +116,20 @@ public enum OpenQAEvaluation {
                 exactAnswered += best.exact ? 1 : 0
             }
         }
-        let seconds = results.map(\.seconds).sorted()
-        func percentile(_ p: Double) -> Double { seconds.isEmpty ? 0 : seconds[min(seconds.count - 1, Int(p * Double(seconds.count)))] }
+        func percentile(_ values: [Double], _ p: Double) -> Double {
+            let sorted = values.sorted()
+            return sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))]
+        }
+        let seconds = results.map(\.seconds), retrieval = results.compactMap(\.retrievalSeconds)
         return Report(questions: results.count, recall: recall, exactMatch: 100 * exact / n, f1: 100 * f1 / n, threshold: threshold,
                       answered: 100 * answered / n, exactMatchAnswered: answered > 0 ? 100 * exactAnswered / answered : 0,
-                      meanScore: 100 * scoreSum / n, p50Seconds: percentile(0.5), p95Seconds: percentile(0.95))
+                      meanScore: 100 * scoreSum / n, p50Seconds: percentile(seconds, 0.5), p95Seconds: percentile(seconds, 0.95),
+                      p50RetrievalSeconds: retrieval.count == results.count && !retrieval.isEmpty ? percentile(retrieval, 0.5) : nil)
     }
 
-    /// Calibration examples: every candidate span of `results` with whether it is exactly right.
-    public static func examples(_ results: [QuestionResult]) -> [DocumentScoring.Example] {
-        results.flatMap { r in r.candidates.map { DocumentScoring.Example(reader: $0.reader, retrievalShare: $0.retrievalShare, correct: $0.exact) } }
+    /// Calibration examples: per question, every candidate span with whether it is exactly right.
+    public static func examples(_ results: [QuestionResult]) -> [[DocumentScoring.Example]] {
+        results.map { r in r.candidates.map { DocumentScoring.Example(reader: $0.reader, retrievalShare: $0.retrievalShare, correct: $0.exact) } }
     }
 
     /// Two-fold cross-fitting by article (even / odd article index): each half is scored by the
@@ -126,12 +137,12 @@ public enum OpenQAEvaluation {
     /// questions. Returns that report and the scoring fitted on all results (the one to ship).
     public static func crossFitted(_ results: [QuestionResult], threshold: Double = 0.5) -> (report: Report, fitted: DocumentScoring) {
         let even = results.filter { $0.article % 2 == 0 }, odd = results.filter { $0.article % 2 == 1 }
-        let onEven = report(even, scoring: DocumentScoring.fit(examples(odd)), threshold: threshold)
-        let onOdd = report(odd, scoring: DocumentScoring.fit(examples(even)), threshold: threshold)
+        let onEven = report(even, scoring: DocumentScoring.fit(questions: examples(odd)), threshold: threshold)
+        let onOdd = report(odd, scoring: DocumentScoring.fit(questions: examples(even)), threshold: threshold)
         // Pooled: every mean weighted by its half's question count; percentiles from all results.
         let a = Double(onEven.questions), b = Double(onOdd.questions), n = max(a + b, 1)
         func pooled(_ x: Double, _ y: Double) -> Double { (x * a + y * b) / n }
-        var combined = report(results, scoring: DocumentScoring.fit(examples(results)), threshold: threshold)
+        var combined = report(results, scoring: DocumentScoring.fit(questions: examples(results)), threshold: threshold)
         combined.exactMatch = pooled(onEven.exactMatch, onOdd.exactMatch)
         combined.f1 = pooled(onEven.f1, onOdd.f1)
         combined.answered = pooled(onEven.answered, onOdd.answered)
@@ -139,11 +150,24 @@ public enum OpenQAEvaluation {
         combined.exactMatchAnswered = answeredEven + answeredOdd > 0
             ? (onEven.exactMatchAnswered * answeredEven + onOdd.exactMatchAnswered * answeredOdd) / (answeredEven + answeredOdd) : 0
         combined.meanScore = pooled(onEven.meanScore, onOdd.meanScore)
-        return (combined, DocumentScoring.fit(examples(results)))
+        return (combined, DocumentScoring.fit(questions: examples(results)))
     }
 }
 
 extension OpenQAEvaluation {
+    /// Results written earlier as JSON lines (snake_case keys, as `korqa eval open-qa --results`
+    /// writes them), to score or calibrate again without answering again.
+    public static func readResults(_ path: String) throws -> [QuestionResult] {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return try text.split(separator: "\n").enumerated().map { i, line in
+            do { return try decoder.decode(QuestionResult.self, from: Data(line.utf8)) } catch {
+                throw MRCError.malformed(path: path, element: "line \(i + 1)", reason: "not an open-QA result (\(error))")
+            }
+        }
+    }
+
     /// The questions of fold `fold` (1-based) of `dataset` under a fold file's assignment
     /// (`index<TAB>fold<TAB>title` per article, folds 0-based as `korqa train reader --folds`
     /// writes them), so a fold reader answers only the questions it never trained on.

@@ -27,10 +27,36 @@ import NeuralCore
         #expect(DocumentScoring.fit([]) == DocumentScoring())
     }
 
-    @Test func solvesThreeByThreeSystems() {
-        let x = DocumentScoring.solve3([[2, 1, 0], [1, 3, 1], [0, 1, 4]], [3, 5, 5])!
+    @Test func solvesLinearSystems() {
+        let x = DocumentScoring.solve([[2, 1, 0], [1, 3, 1], [0, 1, 4]], [3, 5, 5])!
         #expect(zip(x, [1.0, 1, 1]).allSatisfy { abs($0 - $1) < 1e-12 })
-        #expect(DocumentScoring.solve3([[1, 2, 3], [2, 4, 6], [0, 0, 1]], [1, 2, 3]) == nil)
+        #expect(DocumentScoring.solve([[1, 2, 3], [2, 4, 6], [0, 0, 1]], [1, 2, 3]) == nil)
+        #expect(DocumentScoring.solve([[4, 2], [1, 3]], [6, 4]).map { zip($0, [1.0, 1]).allSatisfy { abs($0 - $1) < 1e-12 } } == true)
+    }
+
+    /// Questions whose best candidate is right more often than the candidate-level model says:
+    /// the second stage makes the chosen answers' mean score match their accuracy, and keeps
+    /// the ranking (weights scaled by the same positive factor).
+    @Test func questionLevelCalibrationMatchesTheChosenAnswersAccuracy() {
+        var generator = SeededRandom(seed: 3)
+        var questions: [[DocumentScoring.Example]] = []
+        for _ in 0..<3_000 {
+            var candidates: [DocumentScoring.Example] = []
+            let right = Int.random(in: 0..<4, using: &generator)
+            for i in 0..<4 {
+                // The right span has a higher reader probability, usually.
+                let reader = i == right ? Double.random(in: 0.3...1, using: &generator) : Double.random(in: 0.01...0.6, using: &generator)
+                candidates.append(.init(reader: reader, retrievalShare: Double.random(in: 0.5...1, using: &generator), correct: i == right))
+            }
+            questions.append(candidates)
+        }
+        let candidateLevel = DocumentScoring.fit(questions.flatMap { $0 })
+        let fitted = DocumentScoring.fit(questions: questions)
+        #expect(abs(fitted.retrievalWeight / fitted.readerWeight - candidateLevel.retrievalWeight / candidateLevel.readerWeight) < 1e-9)
+        let chosen = questions.map { q in q.max { fitted.score(reader: $0.reader, retrievalShare: $0.retrievalShare) < fitted.score(reader: $1.reader, retrievalShare: $1.retrievalShare) }! }
+        let accuracy = Double(chosen.filter(\.correct).count) / Double(chosen.count)
+        let meanScore = chosen.map { fitted.score(reader: $0.reader, retrievalShare: $0.retrievalShare) }.reduce(0, +) / Double(chosen.count)
+        #expect(abs(meanScore - accuracy) < 0.01, "\(meanScore) vs \(accuracy)")
     }
 }
 
@@ -51,12 +77,14 @@ import NeuralCore
             OpenQAEvaluation.QuestionResult(id: "3", question: "q3", answers: ["a"], article: 2, goldRank: nil,
                                             candidates: [candidate("b", reader: 0.05, share: 1, exact: false)], seconds: 0.4),
         ]
-        let report = OpenQAEvaluation.report(results, scoring: DocumentScoring(), depths: [1, 5], threshold: 0.4)
+        let report = OpenQAEvaluation.report(results, scoring: DocumentScoring(readerWeight: 1, retrievalWeight: 1, bias: 0), depths: [1, 5], threshold: 0.4)
         #expect(report.questions == 3 && report.recall == ["1": 1.0 / 3, "5": 2.0 / 3])
         #expect(abs(report.exactMatch - 200.0 / 3) < 1e-9 && abs(report.f1 - 200.0 / 3) < 1e-9)
         // σ(ln(r·s)) = r·s / (1 + r·s): 0.47 and 0.46 pass 0.4, question 3's 0.048 does not.
         #expect(abs(report.answered - 200.0 / 3) < 1e-9 && report.exactMatchAnswered == 100)
-        #expect(report.p50Seconds == 0.2 && report.p95Seconds == 0.4)
+        #expect(report.p50Seconds == 0.2 && report.p95Seconds == 0.4 && report.p50RetrievalSeconds == nil)
+        let timed = results.enumerated().map { var r = $1; r.retrievalSeconds = [0.01, 0.03, 0.02][$0]; return r }
+        #expect(OpenQAEvaluation.report(timed, scoring: DocumentScoring()).p50RetrievalSeconds == 0.02)
         let (cross, fitted) = OpenQAEvaluation.crossFitted(results + results.map { var r = $0; r.article += 3; return r })
         #expect(cross.questions == 6 && fitted.readerWeight.isFinite && cross.exactMatch >= 0 && cross.exactMatch <= 100)
     }

@@ -72,12 +72,16 @@ func temporaryFolder() throws -> String {
 }
 
 @Suite struct RoutingTableTests {
-    /// The chat's engine over the bundled FAQ files and the shipped intent model, as `make chat`
-    /// runs it.
-    static func bundledEngine() throws -> Engine {
+    /// The chat's engine over the bundled FAQ files, the Wikipedia slice and the shipped models,
+    /// searching hybrid, as `make chat` runs it.
+    static func bundledEngine() throws -> Engine { try bundled.get() }
+    /// Built once for every test here: the first build indexes the bundled Wikipedia slice.
+    static let bundled = Result<Engine, any Error> {
         let home = KorQAHome(dataDirectory: try temporaryFolder(), searchPaths: [checkout])
         let store = try home.openIndex(nil)
-        return Engine(store: store, loadIntentClassifier: { try home.intentClassifier(nil) }, loadReader: { try home.reader(nil) })
+        let setup = try home.searchSetup(store: store, mode: nil, encoder: nil)
+        return Engine(store: store, searchMode: setup.mode, embedder: setup.embedder,
+                      loadIntentClassifier: { try home.intentClassifier(nil) }, loadReader: { try home.reader(nil) })
     }
 
     @Test func routesTheTableAsExpected() throws {
@@ -106,6 +110,10 @@ func temporaryFolder() throws -> String {
         let unknown = try engine.reply(to: "셰익스피어의 4대 비극은 무엇인가?")
         #expect(unknown.route == .unknown && unknown.message.hasPrefix("잘 모르겠어요"))
         #expect(try engine.reply(to: "셰익스피어의 4대 비극은 무엇인가?", language: .english).message.hasPrefix("Not sure"))
+        // From the documents issue: `make chat` answers from the bundled Wikipedia, article shown.
+        let carter = try engine.reply(to: "지미 카터는 몇 대 대통령이야?")
+        #expect(carter.route == .documents && carter.documentAnswers?.first?.text == "39" && carter.documentAnswers?.first?.title == "지미 카터"
+                && carter.message.contains("지미 카터"), "\(carter)")
     }
 }
 

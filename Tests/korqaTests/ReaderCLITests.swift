@@ -128,7 +128,16 @@ let tinyReaderOptions = ["--embed", "16", "--hidden", "16", "--layers", "1", "--
                              "--out", d + "/cv-all"] + tinyReaderOptions)
         #expect(all.status == 0, "\(all.err)")
         #expect(all.err.contains("fold 1/2: training on 6 questions, watching F1 on 6 of them") && all.err.contains("fold 2/2: training on 6 questions"), "\(all.err)")
-        #expect(all.out.contains("fold 1: kept the last epoch (2): training-sample F1") && all.out.contains("pooled"), "\(all.out)")
+        #expect(all.out.contains("fold training: kept the last epoch (2): training-sample F1") && all.out.contains("pooled"), "\(all.out)")
+        // --only-fold: one held-out reader (fold 2's), scored on fold 2's questions alone.
+        let one = try korqa(["train", "reader", "--train", main, "--train", extra, "--folds", "2", "--only-fold", "2", "--epochs", "2", "--no-holdout",
+                             "--out", d + "/cv-one"] + tinyReaderOptions)
+        #expect(one.status == 0 && !one.out.contains("fold 1: EM") && one.out.contains("fold 2: EM"), "\(one.out) \(one.err)")
+        #expect(FileManager.default.fileExists(atPath: d + "/cv-one/fold-2/model.safetensors") && !FileManager.default.fileExists(atPath: d + "/cv-one/fold-1"))
+        let oneScores = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: d + "/cv-one/cv.json"))) as! [String: Any]
+        #expect((oneScores["pooled"] as! [String: Any])["count"] as? Int == (oneScores["folds"] as! [[String: Any]])[0]["count"] as? Int)
+        let wrongFold = try korqa(["train", "reader", "--train", main, "--folds", "2", "--only-fold", "3", "--out", d + "/x"] + tinyReaderOptions)
+        #expect(wrongFold.status != 0 && wrongFold.err.contains("not one of 1…2"), "\(wrongFold.err)")
         // A fold file that does not fit the data is refused, naming the problem.
         try "0\t0\ta\n1\t1\tb\n".write(toFile: d + "/folds.tsv", atomically: true, encoding: .utf8)
         let bad = try korqa(["train", "reader", "--train", main, "--folds", "2", "--fold-file", d + "/folds.tsv", "--out", d + "/x"] + tinyReaderOptions)

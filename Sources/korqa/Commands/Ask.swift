@@ -19,9 +19,11 @@ extension KorQA {
               korqa ask "지미 카터는 몇 대 대통령이야?" --documents --db wiki.sqlite   # read the answer out of indexed documents
 
             With --documents the question is answered from the documents of the index (korqa \
-            index --documents): the reader reads the --passages best passages (BM25) and the best \
-            span is shown with its document's title, file and [start, end) code points into the \
-            document's text.
+            index --documents; the default index holds a bundled Korean Wikipedia slice): the \
+            reader reads the --passages best passages (BM25) and the best span is shown with its \
+            document's title, file and [start, end) code points into the document's text. Its \
+            score is the calibrated probability that the span is exactly right (comparable across \
+            passages and questions); under the chat's threshold the answer is marked as a guess.
             """
         )
 
@@ -30,7 +32,7 @@ extension KorQA {
         @OptionGroup var search: SearchOptions
         @Option(help: "How many answers to show.") var top = 1
         @Option(help: "The language of the answer's notes: ko or en.") var lang: Language = .korean
-        @Flag(help: "Print one JSON object: {\"query\", \"results\": [{id, question, answer, category, source, score, confidence, smalltalk}], \"low_confidence\"}; with --documents {\"query\", \"answers\": [{text, score, title, path, start, end, passage, retrieval_score}]}.")
+        @Flag(help: "Print one JSON object: {\"query\", \"results\": [{id, question, answer, category, source, score, confidence, smalltalk}], \"low_confidence\"}; with --documents {\"query\", \"answers\": [{text, score (calibrated probability of being right), title, path, start, end, passage, retrieval_score, reader_score}], \"low_confidence\", \"threshold\"}.")
         var json = false
         @Flag(help: "Answer from the indexed documents with the reader (korqa index --documents adds them).") var documents = false
         @Option(help: "With --documents: how many passages the reader reads.") var passages = 5
@@ -55,12 +57,18 @@ extension KorQA {
             let reader = readerModel
             let engine = Engine(store: store, loadReader: { try reader.load() })
             let answers = try engine.answerFromDocuments(question, passages: passages, top: top)
+            // Below the chat's threshold the best span is still shown, marked as a guess.
+            let threshold = engine.policy.documentThreshold
+            let lowConfidence = (answers.first?.score ?? 0) < threshold
             if json {
-                struct Output: Encodable { var query: String; var answers: [DocumentAnswer] }
-                print(try JSON.line(Output(query: question, answers: answers)))
+                struct Output: Encodable { var query: String; var answers: [DocumentAnswer]; var lowConfidence: Bool; var threshold: Double }
+                print(try JSON.line(Output(query: question, answers: answers, lowConfidence: lowConfidence, threshold: threshold)))
                 return
             }
             guard !answers.isEmpty else { print("No answer: no indexed passage shares words with the question (korqa documents list shows the documents)."); return }
+            if lowConfidence {
+                print(String(format: "Not sure: the best answer scores %.2f, under the %.2f at which the chat answers from documents (a guess):", answers[0].score, threshold))
+            }
             for (i, a) in answers.enumerated() {
                 print((answers.count > 1 ? "\(i + 1). " : "") + a.text)
                 print(String(format: "   (%@ · %@ · score %.2f · characters [%d, %d))", a.title, a.path, a.score, a.start, a.end))

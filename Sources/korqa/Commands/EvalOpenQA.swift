@@ -41,6 +41,8 @@ extension KorQA {
         @Option(help: "At most this many questions (quick trials).") var limit: Int?
         @Flag(help: "Fit the cross-passage score by two-fold cross-fitting and print the fit.") var calibrate = false
         @Option(help: "Write every question's retrieved rank and candidate spans here (JSON lines).") var results: String?
+        @Option(help: "Score (and with --calibrate, calibrate) the results of an earlier run (its --results file) instead of answering again.")
+        var rescore: String?
         @Flag(help: "Print one JSON object.") var json = false
 
         func validate() throws {
@@ -50,7 +52,8 @@ extension KorQA {
             if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
         }
 
-        func run() throws {
+        func answer() throws -> [OpenQAEvaluation.QuestionResult] {
+            if let rescore { return try OpenQAEvaluation.readResults(rescore) }
             var dataset = try SquadDataset.load(path: data, stripBoldTags: true)
             if let fold, let foldFile { dataset = try OpenQAEvaluation.fold(fold, of: dataset, foldFile: foldFile) }
             if let limit { dataset = dataset.limited(toQuestions: limit) }
@@ -64,11 +67,16 @@ extension KorQA {
             var progress = ProgressLine(label: "answering")
             let answered = try OpenQAEvaluation.run(dataset, engine: engine, options: options) { progress.update(done: $0, total: $1) }
             progress.finish()
+            return answered
+        }
+
+        func run() throws {
+            let answered = try answer()
             if let results {
                 let lines = try answered.map { try JSON.line($0) }.joined(separator: "\n") + "\n"
                 try Data(lines.utf8).write(to: URL(fileURLWithPath: results), options: .atomic)
             }
-            let report = OpenQAEvaluation.report(answered, scoring: options.scoring, depths: [1, 5, retrieve])
+            let report = OpenQAEvaluation.report(answered, scoring: DocumentScoring(), depths: [1, 5, retrieve])
             let calibrated = calibrate ? OpenQAEvaluation.crossFitted(answered) : nil
             if json {
                 struct Output: Encodable {
@@ -91,8 +99,9 @@ extension KorQA {
                 let f = calibrated.fitted
                 print(String(format: "fit on all questions: readerWeight %.4f  retrievalWeight %.4f  bias %.4f", f.readerWeight, f.retrievalWeight, f.bias))
             }
-            print(String(format: "seconds per question (retrieval + reading %d passages, %d thread(s)): p50 %.3f  p95 %.3f",
-                         read, model.threads, report.p50Seconds, report.p95Seconds))
+            print(String(format: "seconds per question (retrieval + reading %d passages, %d thread(s)): p50 %.3f  p95 %.3f%@",
+                         read, model.threads, report.p50Seconds, report.p95Seconds,
+                         report.p50RetrievalSeconds.map { String(format: "; retrieval alone p50 %.1f ms", $0 * 1000) } ?? ""))
         }
     }
 }

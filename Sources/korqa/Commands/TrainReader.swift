@@ -138,7 +138,8 @@ extension KorQA {
 final class ReaderRunDisplay: TrainingDisplay, ReaderRunObserver {
     func phaseFinished(_ phase: ReaderRunResult.Phase, summary: TrainingSummary, keptLast: Bool) {
         let rate = summary.records.map(\.examplesPerSecond).reduce(0, +) / Double(max(summary.records.count, 1))
-        let prefix = phase == .pretraining ? "pre-training: " : phase == .fold ? "fold \(foldsDone + 1): " : ""
+        // The fold's number comes with its score (the next line); with --only-fold they are not 1, 2, ….
+        let prefix = phase == .pretraining ? "pre-training: " : phase == .fold ? "fold training: " : ""
         if keptLast {
             // The last epoch is kept, whatever its training-sample F1.
             print(String(format: "%@kept the last epoch (%d): training-sample F1 %.2f; %.1f questions/s", prefix, summary.records.count,
@@ -150,10 +151,7 @@ final class ReaderRunDisplay: TrainingDisplay, ReaderRunObserver {
                      summary.bestMetric, summary.stoppedEarly ? " (stopped early)" : "", summary.records.count, rate))
     }
 
-    var foldsDone = 0
-
     func foldScored(_ fold: Int, of folds: Int, score: KorQuADMetric.Score) {
-        foldsDone = fold
         print(String(format: "fold %d: EM %.2f  F1 %.2f  (%d questions)", fold, score.exactMatch, score.f1, score.count))
     }
 }
