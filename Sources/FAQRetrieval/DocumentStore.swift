@@ -21,6 +21,11 @@ public struct PassageResult: Codable, Equatable, Sendable {
     public var end: Int
     public var text: String
     public var score: Double
+    /// 0...1: how much of the question the passage holds — the IDF mass of the question's terms
+    /// found in it over that of all of them (a term no passage holds counts at the highest IDF).
+    /// Unlike `score`, comparable across questions: a question about something the collection
+    /// does not hold covers little of any passage. 1 when the index has no statistics.
+    public var coverage: Double = 1
 }
 
 /// A document of the collection, as `korqa documents list` shows it.
@@ -188,13 +193,14 @@ extension FAQStore {
                     let ranking = try PassageRanking(terms: terms, db: db, passages: stats[0], tokens: stats[1], weights: weights)
                     let scored = candidates.map { row -> PassageResult in
                         let title: String = row[1], text: String = row[5]
+                        let passageTerms = SearchTerms(title + "\n" + text)
                         return PassageResult(passageID: row[0], title: title, path: row[2], start: row[3], end: row[4], text: text,
-                                             score: ranking.score(SearchTerms(title + "\n" + text)))
+                                             score: ranking.score(passageTerms), coverage: ranking.coverage(passageTerms))
                     }
                     return Array(scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.passageID < $1.passageID }.prefix(limit))
                     }
                 }
-                return try Row.fetchAll(db, sql: """
+                var results = try Row.fetchAll(db, sql: """
                     SELECT p.id, d.title, d.path, p.start, p.end, p.text, s.score FROM
                       (SELECT rowid AS id, -bm25(passage_search, ?, ?, ?) AS score FROM passage_search
                        WHERE passage_search MATCH ? ORDER BY bm25(passage_search, ?, ?, ?), rowid LIMIT ?) s
@@ -203,6 +209,11 @@ extension FAQStore {
                     """, arguments: [w.unigrams, w.bigrams, w.jamo, match, w.unigrams, w.bigrams, w.jamo, limit]).map {
                     PassageResult(passageID: $0[0], title: $0[1], path: $0[2], start: $0[3], end: $0[4], text: $0[5], score: $0[6])
                 }
+                if let stats = try Row.fetchOne(db, sql: "SELECT passages, tokens FROM passage_stats WHERE id = 1"), (stats[0] as Int) > 0 {
+                    let ranking = try PassageRanking(terms: terms, db: db, passages: stats[0], tokens: stats[1], weights: weights)
+                    for i in results.indices { results[i].coverage = ranking.coverage(SearchTerms(results[i].title + "\n" + results[i].text)) }
+                }
+                return results
             }
         }
     }
@@ -221,12 +232,32 @@ struct PassageRanking {
         averageLength = max(Double(tokens) / max(n, 1), 1e-6)
         self.weights = weights
         let lookup = try db.cachedStatement(sql: "SELECT df FROM passage_term_stats WHERE col = ? AND term = ?")
+        let highest = Foundation.log((n + 0.5) / 0.5)
         for (c, columnTerms) in terms.columns.enumerated() {
             for term in SearchTerms.distinct(columnTerms) {
-                guard let df = try Int.fetchOne(lookup, arguments: [c, term]), df > 0 else { continue }
+                guard let df = try Int.fetchOne(lookup, arguments: [c, term]), df > 0 else {
+                    unheldWeight += weights[c] * highest
+                    continue
+                }
                 idf[c][term] = max(1e-6, Foundation.log((n - Double(df) + 0.5) / (Double(df) + 0.5)))
             }
         }
+    }
+
+    /// Column weight × IDF of the query's terms no passage holds (they count in `coverage`).
+    var unheldWeight = 0.0
+
+    /// 0...1: the weighted IDF of the query terms `row` holds over that of every query term.
+    func coverage(_ row: SearchTerms) -> Double {
+        var held = 0.0, total = unheldWeight
+        for (c, columnTerms) in row.columns.enumerated() where !idf[c].isEmpty {
+            let present = Set(columnTerms)
+            for (term, value) in idf[c] {
+                total += weights[c] * value
+                if present.contains(term) { held += weights[c] * value }
+            }
+        }
+        return total > 0 ? held / total : 0
     }
 
     func score(_ row: SearchTerms) -> Double {

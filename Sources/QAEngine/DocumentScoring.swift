@@ -3,28 +3,31 @@ import Foundation
 /// How a span read from one of several retrieved passages is scored so that spans of different
 /// passages (and of different questions) compare: a logistic model of "this span is the answer"
 ///
-///     P = σ(readerWeight · ln P_reader + retrievalWeight · ln share + bias)
+///     P = σ(readerWeight · ln P_reader + retrievalWeight · ln share + coverageWeight · ln coverage + bias)
 ///
 /// where P_reader is the reader's P(start)·P(end) within its passage (the reader is confident
-/// in almost any passage, so it cannot rank passages alone) and share is the passage's BM25 as
-/// a share of the best retrieved passage's. Within one question the ranking is that of
-/// P_reader · share^(retrievalWeight / readerWeight); the score is the probability that the
-/// answer a question gets (its best span) is exactly right. The weights are fitted (`fit`) on
-/// open-domain questions the reader never trained on (`korqa eval open-qa --calibrate`); the
-/// defaults are that fit (docs/documents.md).
+/// in almost any passage, so it cannot rank passages alone), share is the passage's BM25 as a
+/// share of the best retrieved passage's, and coverage how much of the question's term weight
+/// the passage holds (`PassageResult.coverage`: low when the collection does not hold what the
+/// question is about). The score is the probability that the answer a question gets (its best
+/// span) is exactly right. The weights are fitted (`fit`) on open-domain questions the reader
+/// never trained on (`korqa eval open-qa --calibrate`); the defaults are that fit
+/// (docs/documents.md).
 public struct DocumentScoring: Codable, Equatable, Sendable {
     public var readerWeight: Double
     public var retrievalWeight: Double
+    public var coverageWeight: Double
     public var bias: Double
 
     /// The defaults: fitted on KorQuAD 1.0 dev fold 5 (993 questions, resources/korquad-dev-folds.tsv)
-    /// answered from 100,319 passages (the Wikipedia shards + every dev paragraph) by a reader
-    /// that never trained on them, 5 passages read (`make open-qa-reader`, then
-    /// `korqa eval open-qa … --calibrate`; docs/documents.md). Held out by two-fold cross-fitting:
-    /// mean score 58.2 against 58.6% of answers exactly right.
-    public init(readerWeight: Double = 2.4393, retrievalWeight: Double = 6.2205, bias: Double = 1.3028) {
+    /// answered by a reader that never trained on them, 5 passages read, from 100,319 passages
+    /// (the Wikipedia shards + every dev paragraph: answerable) and from the bundled Wikipedia
+    /// slice (which holds no KorQuAD article: mostly unanswerable) — `make open-qa-reader`, then
+    /// `korqa eval open-qa … --calibrate` (docs/documents.md).
+    public init(readerWeight: Double = 2.4393, retrievalWeight: Double = 6.2205, coverageWeight: Double = 0, bias: Double = 1.3028) {
         self.readerWeight = readerWeight
         self.retrievalWeight = retrievalWeight
+        self.coverageWeight = coverageWeight
         self.bias = bias
     }
 
@@ -32,35 +35,40 @@ public struct DocumentScoring: Codable, Equatable, Sendable {
     /// probability) gives a very low score instead of −∞.
     static let floor = 1e-6
 
-    /// The features of one candidate span: ln P_reader, ln share.
-    static func features(reader: Double, retrievalShare: Double) -> (Double, Double) {
-        (Foundation.log(max(reader, floor)), Foundation.log(max(retrievalShare, floor)))
+    /// The features of one candidate span: ln P_reader, ln share, ln coverage, 1.
+    static func features(reader: Double, retrievalShare: Double, coverage: Double) -> [Double] {
+        [Foundation.log(max(reader, floor)), Foundation.log(max(retrievalShare, floor)), Foundation.log(max(coverage, floor)), 1]
     }
 
-    /// The span's probability of being the answer, in (0, 1). `rank`: its passage's retrieval
-    /// rank (0 = best), kept for scorers that use it.
-    public func score(reader: Double, retrievalShare: Double, rank: Int = 0) -> Double {
-        let (r, s) = Self.features(reader: reader, retrievalShare: retrievalShare)
-        return Self.sigmoid(readerWeight * r + retrievalWeight * s + bias)
+    var weights: [Double] { [readerWeight, retrievalWeight, coverageWeight, bias] }
+
+    init(weights w: [Double]) { self.init(readerWeight: w[0], retrievalWeight: w[1], coverageWeight: w[2], bias: w[3]) }
+
+    /// The span's probability of being the answer, in (0, 1).
+    public func score(reader: Double, retrievalShare: Double, coverage: Double = 1) -> Double {
+        Self.sigmoid(logit(Example(reader: reader, retrievalShare: retrievalShare, coverage: coverage, correct: false)))
     }
 
     static func sigmoid(_ x: Double) -> Double { 1 / (1 + Foundation.exp(-x)) }
 
     /// One candidate span of a calibration question: its reader probability, its passage's
-    /// retrieval share, and whether it is a right answer.
+    /// retrieval share and coverage, and whether it is a right answer.
     public struct Example: Codable, Equatable, Sendable {
         public var reader: Double
         public var retrievalShare: Double
+        public var coverage: Double
         public var correct: Bool
-        public init(reader: Double, retrievalShare: Double, correct: Bool) {
+        public init(reader: Double, retrievalShare: Double, coverage: Double = 1, correct: Bool) {
             self.reader = reader
             self.retrievalShare = retrievalShare
+            self.coverage = coverage
             self.correct = correct
         }
+        var features: [Double] { DocumentScoring.features(reader: reader, retrievalShare: retrievalShare, coverage: coverage) }
     }
 
     /// Fits the scoring to calibration questions, each a list of its candidate spans:
-    /// 1. the ranking: logistic regression of `correct` on the two features over every candidate;
+    /// 1. the ranking: logistic regression of `correct` on the features over every candidate;
     /// 2. the probability: the answer a question would get is its best candidate, which is right
     ///    more often than a candidate of the same logit on average, so a one-feature logistic fit
     ///    (Platt scaling) of the chosen answers' correctness on their logit rescales the weights
@@ -73,26 +81,20 @@ public struct DocumentScoring: Codable, Equatable, Sendable {
         guard !chosen.isEmpty else { return ranking }
         let (scale, shift) = logistic(chosen.map { [ranking.logit($0), 1] }, chosen.map { $0.correct ? 1 : 0 }, penalized: [l2, 0])
         guard scale > 0 else { return ranking }
-        return DocumentScoring(readerWeight: scale * ranking.readerWeight, retrievalWeight: scale * ranking.retrievalWeight,
-                               bias: scale * ranking.bias + shift)
+        var weights = ranking.weights.map { scale * $0 }
+        weights[3] += shift
+        return DocumentScoring(weights: weights)
     }
 
     /// w·x of an example.
-    func logit(_ e: Example) -> Double {
-        let (r, s) = Self.features(reader: e.reader, retrievalShare: e.retrievalShare)
-        return readerWeight * r + retrievalWeight * s + bias
-    }
+    func logit(_ e: Example) -> Double { zip(weights, e.features).reduce(0) { $0 + $1.0 * $1.1 } }
 
-    /// Logistic regression of `correct` on the two features by Newton's method (a small L2
-    /// penalty keeps it finite when the classes separate). Deterministic.
+    /// Logistic regression of `correct` on the features by Newton's method (a small L2 penalty
+    /// keeps it finite when the classes separate). Deterministic.
     public static func fit(_ examples: [Example], l2: Double = 1e-3) -> DocumentScoring {
         guard !examples.isEmpty else { return DocumentScoring() }
-        let xs = examples.map { e -> [Double] in
-            let (r, s) = features(reader: e.reader, retrievalShare: e.retrievalShare)
-            return [r, s, 1]
-        }
-        let w = logisticWeights(xs, examples.map { $0.correct ? 1.0 : 0.0 }, penalized: [l2, l2, 0], start: [1, 1, 0])
-        return DocumentScoring(readerWeight: w[0], retrievalWeight: w[1], bias: w[2])
+        let w = logisticWeights(examples.map(\.features), examples.map { $0.correct ? 1.0 : 0.0 }, penalized: [l2, l2, l2, 0], start: [1, 1, 0, 0])
+        return DocumentScoring(weights: w)
     }
 
     static func logistic(_ xs: [[Double]], _ ys: [Double], penalized: [Double]) -> (Double, Double) {

@@ -107,12 +107,12 @@ public final class Engine: @unchecked Sendable {
         let spans = try readerModel.run { $0.predict(hits.map { (question, $0.text) }, top: 1) } ?? []
         let best = hits[0].score
         var answers: [DocumentAnswer] = []
-        for (rank, (hit, found)) in zip(hits, spans).enumerated() {
+        for (hit, found) in zip(hits, spans) {
             for span in found {
-                let score = scoring.score(reader: Double(span.score), retrievalShare: best > 0 ? hit.score / best : 0, rank: rank)
+                let score = scoring.score(reader: Double(span.score), retrievalShare: best > 0 ? hit.score / best : 0, coverage: hit.coverage)
                 answers.append(DocumentAnswer(text: span.text, score: score, title: hit.title, path: hit.path,
                                               start: hit.start + span.start, end: hit.start + span.end, passage: hit.text,
-                                              retrievalScore: hit.score, readerScore: Double(span.score)))
+                                              retrievalScore: hit.score, readerScore: Double(span.score), coverage: hit.coverage))
             }
         }
         return Array(answers.sorted { $0.score > $1.score }.prefix(top))

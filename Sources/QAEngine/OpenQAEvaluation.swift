@@ -37,6 +37,8 @@ public enum OpenQAEvaluation {
         public var text: String
         public var reader: Double
         public var retrievalShare: Double
+        /// The passage's coverage of the question (nil in results written before it existed: 1).
+        public var coverage: Double?
         public var title: String
         /// Exact match with a gold answer (KorQuAD normalization), and the best F1.
         public var exact: Bool
@@ -65,7 +67,7 @@ public enum OpenQAEvaluation {
             results.append(QuestionResult(
                 id: q.id, question: q.text, answers: gold, article: article, goldRank: goldRank.map { $0 + 1 },
                 candidates: spans.map { span in
-                    Candidate(text: span.text, reader: span.readerScore, retrievalShare: best > 0 ? span.retrievalScore / best : 0,
+                    Candidate(text: span.text, reader: span.readerScore, retrievalShare: best > 0 ? span.retrievalScore / best : 0, coverage: span.coverage,
                               title: span.title, exact: gold.contains { KorQuADMetric.exactMatch(span.text, $0) },
                               f1: gold.map { KorQuADMetric.f1(span.text, $0) }.max() ?? 0)
                 },
@@ -100,14 +102,21 @@ public enum OpenQAEvaluation {
 
     public static func report(_ results: [QuestionResult], scoring: DocumentScoring, depths: [Int] = [1, 5, 20],
                               threshold: Double = 0.5) -> Report {
+        report(results, scoringFor: { _ in scoring }, depths: depths, threshold: threshold)
+    }
+
+    /// The report with each result's answer chosen by its own scoring (cross-fitting).
+    static func report(_ results: [QuestionResult], scoringFor: (QuestionResult) -> DocumentScoring, depths: [Int] = [1, 5, 20],
+                       threshold: Double = 0.5) -> Report {
         let n = Double(max(results.count, 1))
         var recall: [String: Double] = [:]
         for depth in depths { recall[String(depth)] = Double(results.filter { ($0.goldRank ?? .max) <= depth }.count) / n }
         var exact = 0.0, f1 = 0.0, answered = 0.0, exactAnswered = 0.0, scoreSum = 0.0
         for r in results {
-            guard let best = r.candidates.max(by: { scoring.score(reader: $0.reader, retrievalShare: $0.retrievalShare)
-                                                     < scoring.score(reader: $1.reader, retrievalShare: $1.retrievalShare) }) else { continue }
-            let score = scoring.score(reader: best.reader, retrievalShare: best.retrievalShare)
+            let scoring = scoringFor(r)
+            func score(_ c: Candidate) -> Double { scoring.score(reader: c.reader, retrievalShare: c.retrievalShare, coverage: c.coverage ?? 1) }
+            guard let best = r.candidates.max(by: { score($0) < score($1) }) else { continue }
+            let score = score(best)
             exact += best.exact ? 1 : 0
             f1 += best.f1
             scoreSum += score
@@ -129,28 +138,21 @@ public enum OpenQAEvaluation {
 
     /// Calibration examples: per question, every candidate span with whether it is exactly right.
     public static func examples(_ results: [QuestionResult]) -> [[DocumentScoring.Example]] {
-        results.map { r in r.candidates.map { DocumentScoring.Example(reader: $0.reader, retrievalShare: $0.retrievalShare, correct: $0.exact) } }
+        results.map { r in r.candidates.map { DocumentScoring.Example(reader: $0.reader, retrievalShare: $0.retrievalShare, coverage: $0.coverage ?? 1, correct: $0.exact) } }
     }
 
-    /// Two-fold cross-fitting by article (even / odd article index): each half is scored by the
-    /// scoring fitted on the other half, so the report is of a calibration that never saw its
-    /// questions. Returns that report and the scoring fitted on all results (the one to ship).
-    public static func crossFitted(_ results: [QuestionResult], threshold: Double = 0.5) -> (report: Report, fitted: DocumentScoring) {
-        let even = results.filter { $0.article % 2 == 0 }, odd = results.filter { $0.article % 2 == 1 }
-        let onEven = report(even, scoring: DocumentScoring.fit(questions: examples(odd)), threshold: threshold)
-        let onOdd = report(odd, scoring: DocumentScoring.fit(questions: examples(even)), threshold: threshold)
-        // Pooled: every mean weighted by its half's question count; percentiles from all results.
-        let a = Double(onEven.questions), b = Double(onOdd.questions), n = max(a + b, 1)
-        func pooled(_ x: Double, _ y: Double) -> Double { (x * a + y * b) / n }
-        var combined = report(results, scoring: DocumentScoring.fit(questions: examples(results)), threshold: threshold)
-        combined.exactMatch = pooled(onEven.exactMatch, onOdd.exactMatch)
-        combined.f1 = pooled(onEven.f1, onOdd.f1)
-        combined.answered = pooled(onEven.answered, onOdd.answered)
-        let answeredEven = onEven.answered * a, answeredOdd = onOdd.answered * b
-        combined.exactMatchAnswered = answeredEven + answeredOdd > 0
-            ? (onEven.exactMatchAnswered * answeredEven + onOdd.exactMatchAnswered * answeredOdd) / (answeredEven + answeredOdd) : 0
-        combined.meanScore = pooled(onEven.meanScore, onOdd.meanScore)
-        return (combined, DocumentScoring.fit(questions: examples(results)))
+    /// Two-fold cross-fitting by article (even / odd article index): each question is scored by
+    /// the scoring fitted on the other half, so the report is of a calibration that never saw
+    /// its questions. `groups`: several result sets (e.g. one collection that answers the
+    /// questions and one that does not), fitted together, reported each. Returns the reports and
+    /// the scoring fitted on everything (the one to ship).
+    public static func crossFitted(_ groups: [[QuestionResult]], threshold: Double = 0.5, depths: [Int] = [1, 5, 20])
+        -> (reports: [Report], fitted: DocumentScoring) {
+        let all = groups.flatMap { $0 }
+        let fitOnEven = DocumentScoring.fit(questions: examples(all.filter { $0.article % 2 == 0 }))
+        let fitOnOdd = DocumentScoring.fit(questions: examples(all.filter { $0.article % 2 == 1 }))
+        let reports = groups.map { report($0, scoringFor: { $0.article % 2 == 0 ? fitOnOdd : fitOnEven }, depths: depths, threshold: threshold) }
+        return (reports, DocumentScoring.fit(questions: examples(all)))
     }
 }
 

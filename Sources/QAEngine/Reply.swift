@@ -158,4 +158,6 @@ public struct DocumentAnswer: Codable, Equatable, Sendable {
     public var retrievalScore: Double
     /// The reader's P(start)·P(end) for the span within its passage.
     public var readerScore: Double
+    /// How much of the question's term weight the passage holds (`PassageResult.coverage`).
+    public var coverage: Double
 }

@@ -105,6 +105,12 @@ import Testing
         }
         try expectSameRanking(rows)
         #expect(store.searchIndex == nil, "passage search builds no in-memory index")
+        // Coverage: a passage holding every term of the question covers it fully; a question about
+        // something no passage holds (비트코인) covers less of the same passage.
+        let full = try #require(try store.searchPassages("한라산", limit: 1).first)
+        #expect(full.title == "문서 4" && abs(full.coverage - 1) < 1e-9, "\(full)")
+        let partial = try #require(try store.searchPassages("한라산 비트코인", limit: 1).first)
+        #expect(partial.passageID == full.passageID && partial.coverage > 0 && partial.coverage < 0.5, "\(partial.coverage)")
         #expect(SearchTerms("섬 한 곳").selectiveMatchExpression() == nil && SearchTerms("한국의 수도").selectiveMatchExpression() != nil)
         // Ranking by candidates (what a large collection does): the passages sharing a syllable
         // pair with the query, scored exactly — the in-memory ranking restricted to them, same

@@ -9,21 +9,24 @@ import NeuralCore
     /// Candidates drawn from a known logistic model: the fit recovers its weights, ranks as
     /// P_reader · share^(w_s / w_r), and predicts probabilities close to the observed rates.
     @Test func fitRecoversAKnownLogisticModel() {
-        let truth = DocumentScoring(readerWeight: 1.5, retrievalWeight: 3, bias: 0.5)
+        let truth = DocumentScoring(readerWeight: 1.5, retrievalWeight: 3, coverageWeight: 2, bias: 0.5)
         var generator = SeededRandom(seed: 7)
         var examples: [DocumentScoring.Example] = []
         for _ in 0..<20_000 {
             let reader = Double.random(in: 0.01...1, using: &generator), share = Double.random(in: 0.3...1, using: &generator)
-            let p = truth.score(reader: reader, retrievalShare: share)
-            examples.append(.init(reader: reader, retrievalShare: share, correct: Double.random(in: 0..<1, using: &generator) < p))
+            let coverage = Double.random(in: 0.2...1, using: &generator)
+            let p = truth.score(reader: reader, retrievalShare: share, coverage: coverage)
+            examples.append(.init(reader: reader, retrievalShare: share, coverage: coverage, correct: Double.random(in: 0..<1, using: &generator) < p))
         }
         let fitted = DocumentScoring.fit(examples, l2: 0)
-        #expect(abs(fitted.readerWeight - 1.5) < 0.15 && abs(fitted.retrievalWeight - 3) < 0.4 && abs(fitted.bias - 0.5) < 0.2, "\(fitted)")
+        #expect(abs(fitted.readerWeight - 1.5) < 0.15 && abs(fitted.retrievalWeight - 3) < 0.4 && abs(fitted.coverageWeight - 2) < 0.4
+                && abs(fitted.bias - 0.5) < 0.2, "\(fitted)")
         // Scores are probabilities, monotone in both features.
-        let s = fitted.score(reader: 0.5, retrievalShare: 0.9)
-        #expect(s > 0 && s < 1 && fitted.score(reader: 0.6, retrievalShare: 0.9) > s && fitted.score(reader: 0.5, retrievalShare: 1) > s)
+        let s = fitted.score(reader: 0.5, retrievalShare: 0.9, coverage: 0.5)
+        #expect(s > 0 && s < 1 && fitted.score(reader: 0.6, retrievalShare: 0.9, coverage: 0.5) > s && fitted.score(reader: 0.5, retrievalShare: 1, coverage: 0.5) > s
+                && fitted.score(reader: 0.5, retrievalShare: 0.9, coverage: 0.6) > s)
         // Zeros are floored, not −∞ / NaN.
-        #expect(fitted.score(reader: 0, retrievalShare: 0).isFinite)
+        #expect(fitted.score(reader: 0, retrievalShare: 0, coverage: 0).isFinite)
         #expect(DocumentScoring.fit([]) == DocumentScoring())
     }
 
@@ -77,7 +80,7 @@ import NeuralCore
             OpenQAEvaluation.QuestionResult(id: "3", question: "q3", answers: ["a"], article: 2, goldRank: nil,
                                             candidates: [candidate("b", reader: 0.05, share: 1, exact: false)], seconds: 0.4),
         ]
-        let report = OpenQAEvaluation.report(results, scoring: DocumentScoring(readerWeight: 1, retrievalWeight: 1, bias: 0), depths: [1, 5], threshold: 0.4)
+        let report = OpenQAEvaluation.report(results, scoring: DocumentScoring(readerWeight: 1, retrievalWeight: 1, coverageWeight: 0, bias: 0), depths: [1, 5], threshold: 0.4)
         #expect(report.questions == 3 && report.recall == ["1": 1.0 / 3, "5": 2.0 / 3])
         #expect(abs(report.exactMatch - 200.0 / 3) < 1e-9 && abs(report.f1 - 200.0 / 3) < 1e-9)
         // σ(ln(r·s)) = r·s / (1 + r·s): 0.47 and 0.46 pass 0.4, question 3's 0.048 does not.
@@ -85,8 +88,9 @@ import NeuralCore
         #expect(report.p50Seconds == 0.2 && report.p95Seconds == 0.4 && report.p50RetrievalSeconds == nil)
         let timed = results.enumerated().map { var r = $1; r.retrievalSeconds = [0.01, 0.03, 0.02][$0]; return r }
         #expect(OpenQAEvaluation.report(timed, scoring: DocumentScoring()).p50RetrievalSeconds == 0.02)
-        let (cross, fitted) = OpenQAEvaluation.crossFitted(results + results.map { var r = $0; r.article += 3; return r })
-        #expect(cross.questions == 6 && fitted.readerWeight.isFinite && cross.exactMatch >= 0 && cross.exactMatch <= 100)
+        let (cross, fitted) = OpenQAEvaluation.crossFitted([results + results.map { var r = $0; r.article += 3; return r }, results])
+        #expect(cross.count == 2 && cross[0].questions == 6 && cross[1].questions == 3 && fitted.readerWeight.isFinite
+                && cross[0].exactMatch >= 0 && cross[0].exactMatch <= 100)
     }
 
     @Test func limitsDatasetsToTheirFirstQuestions() throws {

@@ -43,6 +43,9 @@ extension KorQA {
         @Option(help: "Write every question's retrieved rank and candidate spans here (JSON lines).") var results: String?
         @Option(help: "Score (and with --calibrate, calibrate) the results of an earlier run (its --results file) instead of answering again.")
         var rescore: String?
+        @Option(help: ArgumentHelp("With --calibrate: results (a --results file) of the same questions against a collection that does not hold their articles (e.g. the bundled Wikipedia slice), so the score also learns what an unanswerable question looks like; reported apart.", valueName: "FILE"))
+        var unanswerable: [String] = []
+        @Option(help: "The score under which no answer is given, for the answered share and the EM of those answered.") var threshold = 0.5
         @Flag(help: "Print one JSON object.") var json = false
 
         func validate() throws {
@@ -50,6 +53,8 @@ extension KorQA {
             if (fold == nil) != (foldFile == nil) { throw ValidationError("--fold and --fold-file go together.") }
             if let fold, fold < 1 { throw ValidationError("--fold is 1-based (got \(fold)).") }
             if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
+            if !unanswerable.isEmpty && !calibrate { throw ValidationError("--unanswerable is calibration data: add --calibrate.") }
+            guard (0...1).contains(threshold) else { throw ValidationError("--threshold is a probability in [0, 1] (got \(threshold)).") }
         }
 
         func answer() throws -> [OpenQAEvaluation.QuestionResult] {
@@ -76,28 +81,36 @@ extension KorQA {
                 let lines = try answered.map { try JSON.line($0) }.joined(separator: "\n") + "\n"
                 try Data(lines.utf8).write(to: URL(fileURLWithPath: results), options: .atomic)
             }
-            let report = OpenQAEvaluation.report(answered, scoring: DocumentScoring(), depths: [1, 5, retrieve])
-            let calibrated = calibrate ? OpenQAEvaluation.crossFitted(answered) : nil
+            let depths = [1, 5, retrieve]
+            let report = OpenQAEvaluation.report(answered, scoring: DocumentScoring(), depths: depths, threshold: threshold)
+            let negatives = try unanswerable.map { try OpenQAEvaluation.readResults($0) }
+            let calibrated = calibrate ? OpenQAEvaluation.crossFitted([answered] + negatives, threshold: threshold, depths: depths) : nil
+            let negativeReports = negatives.map { OpenQAEvaluation.report($0, scoring: DocumentScoring(), depths: depths, threshold: threshold) }
             if json {
                 struct Output: Encodable {
                     var report: OpenQAEvaluation.Report
+                    var unanswerable: [OpenQAEvaluation.Report]
                     var crossFitted: OpenQAEvaluation.Report?
+                    var crossFittedUnanswerable: [OpenQAEvaluation.Report]?
                     var fittedScoring: DocumentScoring?
                 }
-                print(try JSON.line(Output(report: report, crossFitted: calibrated?.report, fittedScoring: calibrated?.fitted)))
+                print(try JSON.line(Output(report: report, unanswerable: negativeReports, crossFitted: calibrated?.reports[0],
+                                           crossFittedUnanswerable: calibrated.map { Array($0.reports.dropFirst()) }, fittedScoring: calibrated?.fitted)))
                 return
             }
             func show(_ name: String, _ r: OpenQAEvaluation.Report) {
                 print(String(format: "%@: EM %.2f  F1 %.2f; answering only at score ≥ %.2f: %.1f%% answered, EM %.2f of those; mean score %.1f",
                              name, r.exactMatch, r.f1, r.threshold, r.answered, r.exactMatchAnswered, r.meanScore))
             }
-            let depths = [1, 5, retrieve].map { String($0) }
-            print("\(report.questions) questions; retrieval recall " + depths.map { String(format: "@%@ %.3f", $0, report.recall[$0] ?? 0) }.joined(separator: "  "))
+            print("\(report.questions) questions; retrieval recall " + depths.map { String(format: "@%d %.3f", $0, report.recall[String($0)] ?? 0) }.joined(separator: "  "))
             show("shipped scoring", report)
+            for (file, r) in zip(unanswerable, negativeReports) { show("shipped scoring, unanswerable (\(file))", r) }
             if let calibrated {
-                show("cross-fitted scoring", calibrated.report)
+                show("cross-fitted scoring", calibrated.reports[0])
+                for (file, r) in zip(unanswerable, calibrated.reports.dropFirst()) { show("cross-fitted scoring, unanswerable (\(file))", r) }
                 let f = calibrated.fitted
-                print(String(format: "fit on all questions: readerWeight %.4f  retrievalWeight %.4f  bias %.4f", f.readerWeight, f.retrievalWeight, f.bias))
+                print(String(format: "fit on all questions: readerWeight %.4f  retrievalWeight %.4f  coverageWeight %.4f  bias %.4f",
+                             f.readerWeight, f.retrievalWeight, f.coverageWeight, f.bias))
             }
             print(String(format: "seconds per question (retrieval + reading %d passages, %d thread(s)): p50 %.3f  p95 %.3f%@",
                          read, model.threads, report.p50Seconds, report.p95Seconds,
