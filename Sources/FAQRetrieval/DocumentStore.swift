@@ -21,10 +21,12 @@ public struct PassageResult: Codable, Equatable, Sendable {
     public var end: Int
     public var text: String
     public var score: Double
-    /// 0...1: how much of the question the passage holds — the IDF mass of the question's terms
-    /// found in it over that of all of them (a term no passage holds counts at the highest IDF).
+    /// 0...1: how much of the question the passage holds — the IDF mass (Lucene's IDF, column
+    /// weights) of the question's terms found in it over that of all of them (a term no passage
+    /// holds counts at the highest IDF).
     /// Unlike `score`, comparable across questions: a question about something the collection
-    /// does not hold covers little of any passage. 1 when the index has no statistics.
+    /// does not hold covers little of any passage. 1 when the index has no statistics or fewer
+    /// than `FAQStore.coverageFrom` passages.
     public var coverage: Double = 1
 }
 
@@ -179,9 +181,12 @@ extension FAQStore {
         let weights = [w.unigrams, w.bigrams, w.jamo]
         return try wrap {
             try writer.read { db in
-                if let selective = terms.selectiveMatchExpression(),
-                   let stats = try Row.fetchOne(db, sql: "SELECT passages, tokens FROM passage_stats WHERE id = 1"),
-                   (stats[0] as Int) > exactPassageRankingUpTo {
+                // The collection's statistics (none: an index from before migration v4, read-only).
+                let ranking = try Row.fetchOne(db, sql: "SELECT passages, tokens FROM passage_stats WHERE id = 1")
+                    .flatMap { stats -> PassageRanking? in
+                        (stats[0] as Int) > 0 ? try PassageRanking(terms: terms, db: db, passages: stats[0], tokens: stats[1], weights: weights) : nil
+                    }
+                if let ranking, ranking.passages > exactPassageRankingUpTo, let selective = terms.selectiveMatchExpression() {
                     let candidates = try Row.fetchAll(db, sql: """
                         SELECT p.id, d.title, d.path, p.start, p.end, p.text FROM
                           (SELECT rowid AS id FROM passage_search WHERE passage_search MATCH ? ORDER BY bm25(passage_search, ?, ?, ?), rowid LIMIT ?) s
@@ -190,14 +195,14 @@ extension FAQStore {
                     // Fewer candidates than asked for: passages sharing only single syllables or
                     // jamo may belong in the answer, so FTS5 ranks them all (below).
                     if candidates.count >= limit {
-                    let ranking = try PassageRanking(terms: terms, db: db, passages: stats[0], tokens: stats[1], weights: weights)
-                    let scored = candidates.map { row -> PassageResult in
-                        let title: String = row[1], text: String = row[5]
-                        let passageTerms = SearchTerms(title + "\n" + text)
-                        return PassageResult(passageID: row[0], title: title, path: row[2], start: row[3], end: row[4], text: text,
-                                             score: ranking.score(passageTerms), coverage: ranking.coverage(passageTerms))
-                    }
-                    return Array(scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.passageID < $1.passageID }.prefix(limit))
+                        let scored = candidates.map { row -> PassageResult in
+                            let title: String = row[1], text: String = row[5]
+                            let passageTerms = SearchTerms(title + "\n" + text)
+                            return PassageResult(passageID: row[0], title: title, path: row[2], start: row[3], end: row[4], text: text,
+                                                 score: ranking.score(passageTerms),
+                                                 coverage: ranking.passages >= coverageFrom ? ranking.coverage(passageTerms) : 1)
+                        }
+                        return Array(scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.passageID < $1.passageID }.prefix(limit))
                     }
                 }
                 var results = try Row.fetchAll(db, sql: """
@@ -209,8 +214,7 @@ extension FAQStore {
                     """, arguments: [w.unigrams, w.bigrams, w.jamo, match, w.unigrams, w.bigrams, w.jamo, limit]).map {
                     PassageResult(passageID: $0[0], title: $0[1], path: $0[2], start: $0[3], end: $0[4], text: $0[5], score: $0[6])
                 }
-                if let stats = try Row.fetchOne(db, sql: "SELECT passages, tokens FROM passage_stats WHERE id = 1"), (stats[0] as Int) > 0 {
-                    let ranking = try PassageRanking(terms: terms, db: db, passages: stats[0], tokens: stats[1], weights: weights)
+                if let ranking, ranking.passages >= coverageFrom {
                     for i in results.indices { results[i].coverage = ranking.coverage(SearchTerms(results[i].title + "\n" + results[i].text)) }
                 }
                 return results
@@ -226,35 +230,45 @@ struct PassageRanking {
     var idf: [[String: Double]] = [[:], [:], [:]]
     var averageLength: Double
     var weights: [Double]
+    /// Passages in the collection.
+    var passages: Int
 
     init(terms: SearchTerms, db: Database, passages: Int, tokens: Int, weights: [Double]) throws {
+        self.passages = passages
         let n = Double(passages)
         averageLength = max(Double(tokens) / max(n, 1), 1e-6)
         self.weights = weights
         let lookup = try db.cachedStatement(sql: "SELECT df FROM passage_term_stats WHERE col = ? AND term = ?")
-        let highest = Foundation.log((n + 0.5) / 0.5)
         for (c, columnTerms) in terms.columns.enumerated() {
             for term in SearchTerms.distinct(columnTerms) {
-                guard let df = try Int.fetchOne(lookup, arguments: [c, term]), df > 0 else {
-                    unheldWeight += weights[c] * highest
+                let df = try Int.fetchOne(lookup, arguments: [c, term]) ?? 0
+                // Coverage weighs terms by Lucene's IDF, ln(1 + (N − n + 0.5) / (n + 0.5)): always
+                // positive, so a small collection (where BM25's IDF is 0 for any term in half the
+                // passages) still weighs them; a term no passage holds weighs the most.
+                let weight = weights[c] * Foundation.log(1 + (n - Double(df) + 0.5) / (Double(df) + 0.5))
+                guard df > 0 else {
+                    unheldWeight += weight
                     continue
                 }
                 idf[c][term] = max(1e-6, Foundation.log((n - Double(df) + 0.5) / (Double(df) + 0.5)))
+                coverageWeight[c][term] = weight
             }
         }
     }
 
-    /// Column weight × IDF of the query's terms no passage holds (they count in `coverage`).
+    /// Per column: query term → column weight × its Lucene IDF (what `coverage` sums).
+    var coverageWeight: [[String: Double]] = [[:], [:], [:]]
+    /// The same for the query's terms no passage holds.
     var unheldWeight = 0.0
 
     /// 0...1: the weighted IDF of the query terms `row` holds over that of every query term.
     func coverage(_ row: SearchTerms) -> Double {
         var held = 0.0, total = unheldWeight
-        for (c, columnTerms) in row.columns.enumerated() where !idf[c].isEmpty {
+        for (c, columnTerms) in row.columns.enumerated() where !coverageWeight[c].isEmpty {
             let present = Set(columnTerms)
-            for (term, value) in idf[c] {
-                total += weights[c] * value
-                if present.contains(term) { held += weights[c] * value }
+            for (term, weight) in coverageWeight[c] {
+                total += weight
+                if present.contains(term) { held += weight }
             }
         }
         return total > 0 ? held / total : 0

@@ -65,6 +65,11 @@ public final class FAQStore: @unchecked Sendable {
     /// (exact, and quick at that size); larger ones by candidates (`searchPassages`). Set before
     /// the store is shared.
     public var exactPassageRankingUpTo = 2_000
+    /// Collections of fewer passages report every passage's coverage as 1: how rare a term is
+    /// among a few hundred passages says little about whether the collection holds what a
+    /// question asks (a small manual lacks "몇" and "이야" too), and the cross-passage score was
+    /// calibrated at Wikipedia scale (11k and 100k passages).
+    public var coverageFrom = 2_000
 
     /// Confidence under which a result is reported as a weak match.
     public static let lowConfidence = 0.3

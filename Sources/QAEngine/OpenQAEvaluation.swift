@@ -162,7 +162,7 @@ extension OpenQAEvaluation {
     public static func readResults(_ path: String) throws -> [QuestionResult] {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let text = try MRCFile.text(path)
         return try text.split(separator: "\n").enumerated().map { i, line in
             do { return try decoder.decode(QuestionResult.self, from: Data(line.utf8)) } catch {
                 throw MRCError.malformed(path: path, element: "line \(i + 1)", reason: "not an open-QA result (\(error))")
@@ -174,7 +174,7 @@ extension OpenQAEvaluation {
     /// (`index<TAB>fold<TAB>title` per article, folds 0-based as `korqa train reader --folds`
     /// writes them), so a fold reader answers only the questions it never trained on.
     public static func fold(_ fold: Int, of dataset: SquadDataset, foldFile: String) throws -> SquadDataset {
-        let assignment = try ArticleFolds.parse(try String(contentsOfFile: foldFile, encoding: .utf8))
+        let assignment = try ArticleFolds.parse(try MRCFile.text(foldFile))
         guard assignment.count == dataset.articles.count else {
             throw MRCError.malformed(path: foldFile, element: "", reason: "it assigns \(assignment.count) articles, the data has \(dataset.articles.count)")
         }

@@ -107,6 +107,9 @@ import Testing
         #expect(store.searchIndex == nil, "passage search builds no in-memory index")
         // Coverage: a passage holding every term of the question covers it fully; a question about
         // something no passage holds (비트코인) covers less of the same passage.
+        #expect(try store.searchPassages("한라산 비트코인", limit: 1).first?.coverage == 1, "a small collection reports no coverage")
+        store.coverageFrom = 0
+        defer { store.coverageFrom = 2_000 }
         let full = try #require(try store.searchPassages("한라산", limit: 1).first)
         #expect(full.title == "문서 4" && abs(full.coverage - 1) < 1e-9, "\(full)")
         let partial = try #require(try store.searchPassages("한라산 비트코인", limit: 1).first)

@@ -139,6 +139,10 @@ import Testing
         #expect(lines.count == 2 && lines[0].contains("\"gold_rank\":1"))
         let unpaired = try korqa(["eval", "open-qa", d + "/qa.json", "--db", d + "/x.sqlite", "--fold", "2"])
         #expect(unpaired.status != 0 && unpaired.err.contains("--fold-file"))
+        let noResults = try korqa(["eval", "open-qa", "x", "--rescore", d + "/none.jsonl"])
+        #expect(noResults.status != 0 && noResults.err.contains("none.jsonl") && !noResults.err.contains("NSCocoaErrorDomain"), "\(noResults.err)")
+        let rescored = try korqa(["eval", "open-qa", "x", "--rescore", d + "/r.jsonl", "--unanswerable", d + "/r.jsonl", "--calibrate"])
+        #expect(rescored.status == 0 && rescored.out.contains("unanswerable"), "\(rescored.err)")
         let noIndex = try korqa(["eval", "open-qa", d + "/qa.json", "--db", d + "/none.sqlite"])
         #expect(noIndex.status != 0 && noIndex.err.contains("none.sqlite"))
     }
