@@ -19,6 +19,8 @@ let package = Package(
         // Pinned: GRDB's Linux support is contributor-maintained; 7.10.0 builds and links
         // against Debian 12's system SQLite (3.40, FTS5 on, no WAL snapshots).
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        // The HTTP server (`korqa serve`, issue #25).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     ],
     targets: [
         // ICU behind a C face whose header uses only <stdint.h> types (see korqa_icu.h for why).
@@ -49,6 +51,8 @@ let package = Package(
         // sentence selection (extractive), with ROUGE.
         .target(name: "Summarizer", dependencies: ["Hangul", "NeuralCore", "TextEncoder"]),
         .target(name: "QAEngine", dependencies: ["FAQRetrieval", "IntentClassifier", "MRCReader", "TextEncoder", "Summarizer", "WordVectors", "Hangul"]),
+        // `korqa serve`: the engine behind JSON endpoints (Hummingbird 2); no logic of its own.
+        .target(name: "KorQAServer", dependencies: ["QAEngine", "FAQRetrieval", "Summarizer", .product(name: "Hummingbird", package: "hummingbird")]),
         // GNU readline for the chat REPL (line editing and history).
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(
@@ -64,6 +68,7 @@ let package = Package(
                 "TextEncoder",
                 "Summarizer",
                 "CReadline",
+                "KorQAServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,6 +83,8 @@ let package = Package(
         .testTarget(name: "TextEncoderTests", dependencies: ["TextEncoder", "Hangul", "NeuralCore", "WordVectors", "TestSupport"]),
         .testTarget(name: "SummarizerTests", dependencies: ["Summarizer", "TextEncoder", "Hangul", "NeuralCore", "TestSupport"]),
         .testTarget(name: "QAEngineTests", dependencies: ["QAEngine", "FAQRetrieval", "IntentClassifier", "MRCReader", "NeuralCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KorQAServerTests", dependencies: ["KorQAServer", "QAEngine", "FAQRetrieval", "MRCReader",
+                                                              .product(name: "HummingbirdTesting", package: "hummingbird")]),
         // Runs the built korqa binary as a user would.
         .testTarget(name: "korqaTests", dependencies: ["korqa"]),
     ]

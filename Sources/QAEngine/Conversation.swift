@@ -149,6 +149,16 @@ public final class Conversation {
         return text.answeringFrom(source, count: content.unicodeScalars.count)
     }
 
+    /// Sets the passage to `text` itself — never read as a file name, for front ends whose users
+    /// must not reach this machine's files (the server); nil or blank text clears it.
+    public func usePassageText(_ text: String?) {
+        guard let text, text.contains(where: { !$0.isWhitespace }) else {
+            passage = nil
+            return
+        }
+        passage = (text, nil)
+    }
+
     /// Whether a passage is set (the reader answers first).
     public var hasPassage: Bool { passage != nil }
 }

@@ -61,7 +61,7 @@ struct KorQA: ParsableCommand {
           korqa tokenize --unit jamo --json "한국어"
         """,
         version: "0.1.0",
-        subcommands: [Chat.self, Ask.self, Read.self, Index.self, Intent.self, Summarize.self, Similar.self, Analogy.self, Plot.self, Documents.self, Normalize.self, Tokenize.self, Train.self, Eval.self, Bench.self]
+        subcommands: [Chat.self, Serve.self, Ask.self, Read.self, Index.self, Intent.self, Summarize.self, Similar.self, Analogy.self, Plot.self, Documents.self, Normalize.self, Tokenize.self, Train.self, Eval.self, Bench.self]
     )
 }
 
