@@ -1,7 +1,7 @@
 # KorQA — the two commands a user needs:  make chat   and   make test
 # Every target first installs the Debian packages that are missing, then builds.
 
-SYSTEM_PACKAGES := libicu-dev libsqlite3-dev libopenblas-dev libreadline-dev pkg-config
+SYSTEM_PACKAGES := libicu-dev libsqlite3-dev libopenblas-dev libreadline-dev pkg-config curl
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 

@@ -48,6 +48,11 @@ public struct KorQAService: Sendable {
     struct IntentReply: Encodable { var intents: [IntentLabel?] }
     struct ChatReply: Encodable { var conversationId: String; var reply: Reply }
 
+    /// Every endpoint `router()` serves, as "METHOD /path" (openapi.yaml documents the same set;
+    /// a test checks both against the router).
+    public static let endpoints = ["GET /healthz", "GET /readyz", "POST /v1/ask", "POST /v1/read", "POST /v1/intent",
+                                   "POST /v1/summarize", "POST /v1/chat"]
+
     /// The router with every endpoint.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()

@@ -125,4 +125,27 @@ let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         _ = try expiring.reply(to: "안녕", conversation: "y", top: 1, passage: nil)
         #expect(expiring.count == 1)
     }
+
+    /// openapi.yaml documents exactly the endpoints the server has, and each of them is routed.
+    @Test func openAPIDocumentMatchesTheRoutes() async throws {
+        let yaml = try String(contentsOfFile: checkout + "/openapi.yaml", encoding: .utf8)
+        var documented: [String] = [], path = ""
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  /"), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()) }
+            else if !path.isEmpty, let method = ["get", "post", "put", "delete"].first(where: { line == "    \($0):" }) {
+                documented.append(method.uppercased() + " " + path)
+            } else if !line.hasPrefix(" ") && !line.isEmpty { path = "" }
+        }
+        #expect(documented.sorted() == KorQAService.endpoints.sorted(), "\(documented)")
+        let app = Application(router: try Self.service().router())
+        try await app.test(.router) { client in
+            for endpoint in KorQAService.endpoints {
+                let parts = endpoint.split(separator: " ")
+                let method: HTTPRequest.Method = parts[0] == "GET" ? .get : .post
+                try await client.execute(uri: String(parts[1]), method: method, body: ByteBuffer(string: "{}")) {
+                    #expect($0.status != .notFound && $0.status != .methodNotAllowed, "\(endpoint)")
+                }
+            }
+        }
+    }
 }

@@ -176,3 +176,46 @@ import Testing
         #expect(ask.status == 0 && ask.out.contains("지미 카터"), "\(ask.err)")
     }
 }
+
+@Suite struct ServeCommandTests {
+    /// `korqa serve` listens, answers over HTTP, and stops cleanly on SIGTERM; bad flags are named.
+    @Test func servesAndStopsOnSIGTERM() throws {
+        let d = scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        try "question,answer\n배송은 얼마나 걸려요?,보통 2~3일 걸립니다.\n".write(toFile: d + "/faq.csv", atomically: true, encoding: .utf8)
+        #expect(try korqa(["index", d + "/faq.csv", "--db", d + "/x.sqlite", "--sentence-encoder", "none"]).status == 0)
+        let port = Int.random(in: 20_000..<60_000)
+        let process = Process()
+        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("korqa")
+        process.arguments = ["serve", "--port", String(port), "--db", d + "/x.sqlite"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        // curl (Debian's) stands in for a front end; retried while the models load.
+        func curl(_ arguments: [String]) throws -> String {
+            let c = Process(), out = Pipe()
+            c.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            c.arguments = ["-s", "--max-time", "20"] + arguments
+            c.standardOutput = out
+            try c.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            c.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        var health = ""
+        for _ in 0..<120 where !health.contains("ok") {
+            health = try curl(["http://127.0.0.1:\(port)/healthz"])
+            if !health.contains("ok") { usleep(250_000) }
+        }
+        #expect(health.contains("\"ok\""), "the server did not answer /healthz")
+        let ask = try curl(["-H", "Content-Type: application/json", "-d", #"{"question": "배송 얼마나 걸려요"}"#, "http://127.0.0.1:\(port)/v1/ask"])
+        #expect(ask.contains("2~3일"), "\(ask)")
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(15)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        #expect(!process.isRunning && process.terminationStatus == 0, "serve did not stop on SIGTERM")
+        let badPort = try korqa(["serve", "--port", "70000"])
+        #expect(badPort.status != 0 && badPort.err.contains("--port"))
+    }
+}
