@@ -27,6 +27,7 @@ public struct KorQAService: Sendable {
     public let engine: Engine
     public let limits: Limits
     let conversations: ConversationStore
+    let metrics = RequestMetrics()
 
     public init(engine: Engine, limits: Limits = Limits()) {
         self.engine = engine
@@ -50,7 +51,7 @@ public struct KorQAService: Sendable {
 
     /// Every endpoint `router()` serves, as "METHOD /path" (openapi.yaml documents the same set;
     /// a test checks both against the router).
-    public static let endpoints = ["GET /healthz", "GET /readyz", "POST /v1/ask", "POST /v1/read", "POST /v1/intent",
+    public static let endpoints = ["GET /healthz", "GET /readyz", "GET /metrics", "POST /v1/ask", "POST /v1/read", "POST /v1/intent",
                                    "POST /v1/summarize", "POST /v1/chat"]
 
     /// The router with every endpoint.
@@ -65,8 +66,12 @@ public struct KorQAService: Sendable {
                 return try Self.error(.serviceUnavailable, "not ready: \(error)")
             }
         }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition())))
+        }
         router.post("/v1/ask") { request, _ in
-            try await handle(request) { (body: AskRequest) in
+            try await handle(request, route: "/v1/ask") { (body: AskRequest) in
                 let question = try text(body.question, field: "question")
                 let top = try count(body.top ?? 1, field: "top", range: 1...50)
                 if body.documents == true {
@@ -79,7 +84,7 @@ public struct KorQAService: Sendable {
             }
         }
         router.post("/v1/read") { request, _ in
-            try await handle(request) { (body: ReadRequest) in
+            try await handle(request, route: "/v1/read") { (body: ReadRequest) in
                 let question = try text(body.question, field: "question"), passage = try text(body.passage, field: "passage")
                 let top = try count(body.top ?? 1, field: "top", range: 1...20)
                 guard engine.hasReader else { throw APIError(.serviceUnavailable, "no reader is loaded", field: nil) }
@@ -88,7 +93,7 @@ public struct KorQAService: Sendable {
             }
         }
         router.post("/v1/intent") { request, _ in
-            try await handle(request) { (body: IntentRequest) in
+            try await handle(request, route: "/v1/intent") { (body: IntentRequest) in
                 let texts: [String]
                 switch (body.text, body.texts) {
                 case (let one?, nil): texts = [one]
@@ -101,7 +106,7 @@ public struct KorQAService: Sendable {
             }
         }
         router.post("/v1/summarize") { request, _ in
-            try await handle(request) { (body: SummarizeRequest) in
+            try await handle(request, route: "/v1/summarize") { (body: SummarizeRequest) in
                 let input = try text(body.text, field: "text")
                 let mode = try body.mode.map { name -> SummaryMode in
                     guard let mode = SummaryMode(rawValue: name) else {
@@ -117,7 +122,7 @@ public struct KorQAService: Sendable {
             }
         }
         router.post("/v1/chat") { request, _ in
-            try await handle(request) { (body: ChatRequest) in
+            try await handle(request, route: "/v1/chat") { (body: ChatRequest) in
                 let message = try text(body.message, field: "message")
                 if let id = body.conversationId, id.isEmpty || id.count > 128 {
                     throw APIError(.badRequest, "conversation_id must be 1–128 characters", field: "conversation_id")
@@ -147,7 +152,16 @@ public struct KorQAService: Sendable {
 
     /// Reads the body (at most `maxBodyBytes`), decodes it as `Body` and runs `body`; every
     /// failure becomes a JSON error response, never a crash or an HTML page.
-    func handle<Body: Decodable>(_ request: Request, _ respond: (Body) throws -> Response) async throws -> Response {
+    func handle<Body: Decodable>(_ request: Request, route: String, _ respond: (Body) throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        let response = try await decodeAndRespond(request, respond)
+        let elapsed = ContinuousClock.now - started
+        metrics.record(route: route, status: Int(response.status.code),
+                       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        return response
+    }
+
+    private func decodeAndRespond<Body: Decodable>(_ request: Request, _ respond: (Body) throws -> Response) async throws -> Response {
         do {
             var data = Data()
             for try await chunk in request.body {
@@ -297,5 +311,47 @@ extension KorQAService {
     public func run(host: String, port: Int) async throws {
         let app = Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "korqa"))
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}
+
+/// Request counts and latency histograms per route, in Prometheus's text format (`GET /metrics`).
+final class RequestMetrics: @unchecked Sendable {
+    /// Histogram upper bounds, seconds.
+    static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+    private var counts: [String: [Int: Int]] = [:]
+    private var histograms: [String: (buckets: [Int], sum: Double, count: Int)] = [:]
+    private let lock = NSLock()
+
+    func record(route: String, status: Int, seconds: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        counts[route, default: [:]][status, default: 0] += 1
+        var h = histograms[route] ?? (Array(repeating: 0, count: Self.buckets.count), 0, 0)
+        for (i, bound) in Self.buckets.enumerated() where seconds <= bound { h.buckets[i] += 1 }
+        h.sum += seconds
+        h.count += 1
+        histograms[route] = h
+    }
+
+    func exposition() -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        var lines = ["# HELP korqa_requests_total Requests answered, by route and HTTP status.", "# TYPE korqa_requests_total counter"]
+        for route in counts.keys.sorted() {
+            for (status, n) in counts[route]!.sorted(by: { $0.key < $1.key }) {
+                lines.append("korqa_requests_total{route=\"\(route)\",status=\"\(status)\"} \(n)")
+            }
+        }
+        lines += ["# HELP korqa_request_seconds Time to answer a request, by route.", "# TYPE korqa_request_seconds histogram"]
+        for route in histograms.keys.sorted() {
+            let h = histograms[route]!
+            for (i, bound) in Self.buckets.enumerated() {
+                lines.append("korqa_request_seconds_bucket{route=\"\(route)\",le=\"\(bound)\"} \(h.buckets[i])")
+            }
+            lines.append("korqa_request_seconds_bucket{route=\"\(route)\",le=\"+Inf\"} \(h.count)")
+            lines.append("korqa_request_seconds_sum{route=\"\(route)\"} \(h.sum)")
+            lines.append("korqa_request_seconds_count{route=\"\(route)\"} \(h.count)")
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -73,6 +73,13 @@ let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
             let read = try await Self.post(client, "/v1/read", #"{"question": "몇 대?", "passage": "제39대 대통령"}"#)
             #expect(read.status == 503)
             try await client.execute(uri: "/v1/nowhere", method: .post) { #expect($0.status == .notFound) }
+            // Every answered request is counted by route and status, and timed.
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"korqa_requests_total{route="/v1/ask",status="400"} 6"#), "\(text)")
+                #expect(text.contains(#"korqa_requests_total{route="/v1/ask",status="413"} 2"#))
+                #expect(text.contains(#"korqa_request_seconds_count{route="/v1/read"} 1"#) && text.contains("le=\"+Inf\""))
+            }
         }
     }
 
