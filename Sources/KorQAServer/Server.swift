@@ -57,6 +57,9 @@ public struct KorQAService: Sendable {
     /// The router with every endpoint.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        // Every request logged with its request id (swift-log; LOG_LEVEL=debug shows them), the
+        // Authorization header never.
+        router.add(middleware: LogRequestsMiddleware(.debug, redactHeaders: [.authorization]))
         router.get("/healthz") { _, _ in try Self.json(["status": "ok"]) }
         router.get("/readyz") { _, _ in
             do {
