@@ -37,20 +37,27 @@ public enum DocumentFile {
     static let textExtensions: Set = ["txt", "text", "md", "markdown"]
     static let jsonExtensions: Set = ["json", "jsonl", "ndjson"]
 
-    /// The documents of the files and folders at `paths`, in path order.
-    public static func read(_ paths: [String]) throws(FAQError) -> Loaded {
+    /// The documents of the files and folders at `paths`, in path order. `progress(done, total)`
+    /// counts files read (a large collection takes a while before anything is written).
+    public static func read(_ paths: [String], progress: (Int, Int) -> Void = { _, _ in }) throws(FAQError) -> Loaded {
         var loaded = Loaded(documents: [], problems: [])
+        var files: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw .cannotRead(path: path, reason: "no such file or folder")
             }
-            let files = isDirectory.boolValue ? documentFiles(in: path) : [path]
-            if isDirectory.boolValue && files.isEmpty {
+            let found = isDirectory.boolValue ? documentFiles(in: path) : [path]
+            if isDirectory.boolValue && found.isEmpty {
                 throw .cannotRead(path: path, reason: "the folder holds no .txt, .md, .json, .jsonl or WikiExtractor file")
             }
-            for file in files { try readFile(file, into: &loaded) }
+            files += found
         }
+        for (done, file) in files.enumerated() {
+            progress(done, files.count)
+            try readFile(file, into: &loaded)
+        }
+        progress(files.count, files.count)
         return loaded
     }
 

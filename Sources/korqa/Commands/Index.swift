@@ -83,7 +83,9 @@ extension KorQA {
         /// `--documents`: read, cut into passages, import mirroring the files, report.
         func indexDocuments() throws {
             let started = monotonicSeconds()
-            let loaded = try DocumentFile.read(files.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+            var reading = ProgressLine(label: "reading files")
+            let loaded = try DocumentFile.read(files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }) { reading.update(done: $0, total: $1) }
+            reading.finish()
             for problem in loaded.problems.prefix(20) { Diagnostics.warning(problem) }
             if loaded.problems.count > 20 { Diagnostics.warning("… and \(loaded.problems.count - 20) more problems") }
             guard !loaded.documents.isEmpty else { throw CLIError.usage("no document with text in \(files.joined(separator: ", ")); nothing indexed") }
