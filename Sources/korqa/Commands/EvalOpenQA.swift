@@ -17,17 +17,20 @@ extension KorQA {
             answer), EM/F1, and seconds per question (p50/p95, retrieval and reading).
 
             A fair run needs a reader that never trained on the questions: --fold N --fold-file F \
-            keeps only fold N's articles (e.g. `make open-qa-reader` trains the shipped method \
-            without fold 5 of resources/korquad-dev-folds.tsv).
+            keeps only fold N's articles (resources/reader-open-qa-fold5, made by `make \
+            open-qa-reader`, is the shipped method without fold 5 of resources/korquad-dev-folds.tsv).
 
             --calibrate fits the cross-passage score (a logistic model of "this span is right" on \
-            the reader's probability and the passage's retrieval share) by two-fold cross-fitting \
-            over the articles, reports the held-out result, and prints the fit on all questions.
+            the reader's probability, the passage's retrieval share and its coverage of the \
+            question) by two-fold cross-fitting over the articles, reports the held-out result, \
+            and prints the fit on all questions. --unanswerable adds the results of the same \
+            questions against a collection without their articles, so the score learns to say \
+            "no answer". --rescore scores an earlier --results file again (DATA is then not read).
 
             Example:
               korqa index --documents ../shared/data/mrc/kowiki ../shared/data/korquad/KorQuAD_v1.0_dev.json --db wiki.sqlite
               korqa eval open-qa ../shared/data/korquad/KorQuAD_v1.0_dev.json --db wiki.sqlite \\
-                --model runs/open-qa-reader/fold-5 --fold 5 --fold-file resources/korquad-dev-folds.tsv --calibrate
+                --model resources/reader-open-qa-fold5 --fold 5 --fold-file resources/korquad-dev-folds.tsv --calibrate
             """
         )
 
