@@ -28,10 +28,19 @@ public struct KorQAService: Sendable {
     public let limits: Limits
     let conversations: ConversationStore
     let metrics = RequestMetrics()
+    /// The index the write endpoints change (nil: writes are refused) and the bearer token they
+    /// need (read from a file by `korqa serve --token-file`, never logged).
+    let writableStore: FAQStore?
+    let token: String?
 
-    public init(engine: Engine, limits: Limits = Limits()) {
+    /// The source name of entries added over HTTP.
+    public static let apiSource = "api"
+
+    public init(engine: Engine, limits: Limits = Limits(), writableStore: FAQStore? = nil, token: String? = nil) {
         self.engine = engine
         self.limits = limits
+        self.writableStore = writableStore
+        self.token = token
         conversations = ConversationStore(engine: engine, ttl: limits.conversationTTL, capacity: limits.maxConversations)
     }
 
@@ -44,6 +53,12 @@ public struct KorQAService: Sendable {
     /// `passage`: the conversation's passage from now on (text, never a file name; "" clears it).
     struct ChatRequest: Decodable { var message: String; var conversationId: String?; var top: Int?; var passage: String? }
 
+    struct FAQWrite: Decodable {
+        struct Entry: Decodable { var question: String; var answer: String; var category: String? }
+        var entries: [Entry]
+    }
+    struct FAQWriteReply: Encodable { var added: Int; var updated: Int; var unchanged: Int; var ids: [Int64?] }
+
     struct DocumentsReply: Encodable { var query: String; var answers: [DocumentAnswer]; var lowConfidence: Bool }
     struct ReadReply: Encodable { var question: String; var answers: [PassageAnswer] }
     struct IntentReply: Encodable { var intents: [IntentLabel?] }
@@ -52,7 +67,7 @@ public struct KorQAService: Sendable {
     /// Every endpoint `router()` serves, as "METHOD /path" (openapi.yaml documents the same set;
     /// a test checks both against the router).
     public static let endpoints = ["GET /healthz", "GET /readyz", "GET /metrics", "POST /v1/ask", "POST /v1/read", "POST /v1/intent",
-                                   "POST /v1/summarize", "POST /v1/chat"]
+                                   "POST /v1/summarize", "POST /v1/chat", "POST /v1/faq", "GET /v1/faq/{id}", "DELETE /v1/faq/{id}"]
 
     /// The router with every endpoint.
     public func router() -> Router<BasicRequestContext> {
@@ -136,10 +151,65 @@ public struct KorQAService: Sendable {
                 return try Self.json(ChatReply(conversationId: id, reply: reply))
             }
         }
+        router.post("/v1/faq") { request, _ in
+            try await handle(request, route: "/v1/faq") { (body: FAQWrite) in
+                let store = try authorize(request)
+                guard !body.entries.isEmpty, body.entries.count <= 1_000 else {
+                    throw APIError(.badRequest, "give 1 to 1000 entries", field: "entries")
+                }
+                let rows = try body.entries.enumerated().map { i, e in
+                    FAQRow(question: try text(e.question, field: "entries[\(i)].question"), answer: try text(e.answer, field: "entries[\(i)].answer"),
+                           category: e.category, location: "entries[\(i)]")
+                }
+                let summary = try store.upsertEntries(rows, source: Self.apiSource)
+                // New entries get their sentence vectors now, so hybrid search finds them by meaning too.
+                if let embedder = engine.embedder { _ = try store.updateVectors(using: embedder) }
+                let ids = try store.entryIDs(source: Self.apiSource, questions: rows.map(\.question))
+                return try Self.json(FAQWriteReply(added: summary.added, updated: summary.updated, unchanged: summary.unchanged, ids: ids))
+            }
+        }
+        router.get("/v1/faq/:id") { request, context in
+            try await handle(request, route: "/v1/faq/{id}", allowEmptyBody: true) { (_: Empty) in
+                let id = try entryID(context)
+                guard let entry = try (writableStore ?? engine.store as? FAQStore)?.entry(id: id) else {
+                    throw APIError(.notFound, "no FAQ entry \(id)", field: "id")
+                }
+                return try Self.json(entry)
+            }
+        }
+        router.delete("/v1/faq/:id") { request, context in
+            try await handle(request, route: "/v1/faq/{id}", allowEmptyBody: true) { (_: Empty) in
+                let store = try authorize(request)
+                let id = try entryID(context)
+                guard try store.removeEntry(id: id) else { throw APIError(.notFound, "no FAQ entry \(id)", field: "id") }
+                return try Self.json(["removed": id])
+            }
+        }
         return router
     }
 
     // MARK: Helpers
+
+    /// A request without a body (GET, DELETE).
+    struct Empty: Decodable {}
+
+    func entryID(_ context: BasicRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError(.badRequest, "the entry id must be an integer", field: "id") }
+        return id
+    }
+
+    /// The writable index when the request carries the server's bearer token; 403 when the
+    /// server takes no writes, 401 for a missing or wrong token (compared in constant time).
+    func authorize(_ request: Request) throws -> FAQStore {
+        guard let token, let store = writableStore else {
+            throw APIError(.forbidden, "this server takes no writes (start it with --token-file)")
+        }
+        let given = Array((request.headers[.authorization] ?? "").utf8), expected = Array("Bearer \(token)".utf8)
+        var difference = given.count == expected.count ? 0 : 1
+        for i in 0..<min(given.count, expected.count) { difference |= Int(given[i] ^ expected[i]) }
+        guard difference == 0 else { throw APIError(.unauthorized, "a write needs the header Authorization: Bearer <token>") }
+        return store
+    }
 
     /// A client mistake (or an unavailable model) with the field it concerns.
     struct APIError: Error {
@@ -155,16 +225,18 @@ public struct KorQAService: Sendable {
 
     /// Reads the body (at most `maxBodyBytes`), decodes it as `Body` and runs `body`; every
     /// failure becomes a JSON error response, never a crash or an HTML page.
-    func handle<Body: Decodable>(_ request: Request, route: String, _ respond: (Body) throws -> Response) async throws -> Response {
+    func handle<Body: Decodable>(_ request: Request, route: String, allowEmptyBody: Bool = false,
+                                 _ respond: (Body) throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
-        let response = try await decodeAndRespond(request, respond)
+        let response = try await decodeAndRespond(request, allowEmptyBody: allowEmptyBody, respond)
         let elapsed = ContinuousClock.now - started
         metrics.record(route: route, status: Int(response.status.code),
                        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         return response
     }
 
-    private func decodeAndRespond<Body: Decodable>(_ request: Request, _ respond: (Body) throws -> Response) async throws -> Response {
+    private func decodeAndRespond<Body: Decodable>(_ request: Request, allowEmptyBody: Bool,
+                                                   _ respond: (Body) throws -> Response) async throws -> Response {
         do {
             var data = Data()
             for try await chunk in request.body {
@@ -174,6 +246,7 @@ public struct KorQAService: Sendable {
                 data.append(contentsOf: chunk.readableBytesView)
             }
             guard String(data: data, encoding: .utf8) != nil else { throw APIError(.badRequest, "the body is not valid UTF-8") }
+            if allowEmptyBody && data.isEmpty { data = Data("{}".utf8) }
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase
             let body: Body

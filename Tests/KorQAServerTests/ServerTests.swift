@@ -148,11 +148,52 @@ let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         try await app.test(.router) { client in
             for endpoint in KorQAService.endpoints {
                 let parts = endpoint.split(separator: " ")
-                let method: HTTPRequest.Method = parts[0] == "GET" ? .get : .post
-                try await client.execute(uri: String(parts[1]), method: method, body: ByteBuffer(string: "{}")) {
+                let method: HTTPRequest.Method = parts[0] == "GET" ? .get : parts[0] == "DELETE" ? .delete : .post
+                let uri = String(parts[1]).replacingOccurrences(of: "{id}", with: "1")
+                try await client.execute(uri: uri, method: method, body: ByteBuffer(string: "{}")) {
                     #expect($0.status != .notFound && $0.status != .methodNotAllowed, "\(endpoint)")
                 }
             }
+        }
+    }
+
+    /// Writes need the bearer token; they change what /v1/ask finds at once; bad ids are named.
+    @Test func faqWritesNeedTheTokenAndShowInSearch() async throws {
+        let store = try FAQStore(path: ":memory:")
+        let token = "0123456789abcdef-secret"
+        let service = KorQAService(engine: Engine(store: store), writableStore: store, token: token)
+        let readOnly = KorQAService(engine: Engine(store: store))
+        let add = #"{"entries": [{"question": "영업시간이 어떻게 되나요?", "answer": "평일 9시부터 6시까지입니다."}]}"#
+        try await Application(router: readOnly.router()).test(.router) { client in
+            let refused = try await Self.post(client, "/v1/faq", add)
+            #expect(refused.status == 403)
+        }
+        try await Application(router: service.router()).test(.router) { client in
+            let anonymous = try await Self.post(client, "/v1/faq", add)
+            #expect(anonymous.status == 401)
+            let wrong = try await client.execute(uri: "/v1/faq", method: .post, headers: [.authorization: "Bearer nope"], body: ByteBuffer(string: add)) { $0.status }
+            #expect(wrong == .unauthorized)
+            let added = try await client.execute(uri: "/v1/faq", method: .post, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: add)) {
+                ($0.status, try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as? [String: Any] ?? [:])
+            }
+            #expect(added.0 == .ok && added.1["added"] as? Int == 1, "\(added.1)")
+            let id = try #require((added.1["ids"] as? [Any])?.first as? Int)
+            let ask = try await Self.post(client, "/v1/ask", #"{"question": "영업시간 알려주세요"}"#)
+            #expect(((ask.json["results"] as? [[String: Any]])?.first?["answer"] as? String)?.contains("9시") == true, "\(ask.json)")
+            try await client.execute(uri: "/v1/faq/\(id)", method: .get) { response in
+                let entry = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:]
+                #expect(response.status == .ok && entry["source"] as? String == "api" && entry["question"] as? String == "영업시간이 어떻게 되나요?")
+            }
+            try await client.execute(uri: "/v1/faq/abc", method: .get) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/v1/faq/\(id)", method: .delete) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/v1/faq/\(id)", method: .delete, headers: [.authorization: "Bearer \(token)"]) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/faq/\(id)", method: .get) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/v1/faq/\(id)", method: .delete, headers: [.authorization: "Bearer \(token)"]) { #expect($0.status == .notFound) }
+            let gone = try await Self.post(client, "/v1/ask", #"{"question": "영업시간 알려주세요"}"#)
+            #expect((gone.json["results"] as? [[String: Any]])?.isEmpty == true, "\(gone.json)")
+            let empty = try await client.execute(uri: "/v1/faq", method: .post, headers: [.authorization: "Bearer \(token)"],
+                                                 body: ByteBuffer(string: #"{"entries": []}"#)) { $0.status }
+            #expect(empty == .badRequest)
         }
     }
 }

@@ -217,5 +217,10 @@ import Testing
         #expect(!process.isRunning && process.terminationStatus == 0, "serve did not stop on SIGTERM")
         let badPort = try korqa(["serve", "--port", "70000"])
         #expect(badPort.status != 0 && badPort.err.contains("--port"))
+        let noToken = try korqa(["serve", "--db", d + "/x.sqlite", "--token-file", d + "/none"])
+        #expect(noToken.status != 0 && noToken.err.contains("--token-file"), "\(noToken.err)")
+        try "short\n".write(toFile: d + "/token", atomically: true, encoding: .utf8)
+        let shortToken = try korqa(["serve", "--db", d + "/x.sqlite", "--token-file", d + "/token"])
+        #expect(shortToken.status != 0 && shortToken.err.contains("at least 16"), "\(shortToken.err)")
     }
 }

@@ -17,13 +17,18 @@ extension KorQA {
               POST /v1/read       {"question", "passage", "top"?}         answer spans of a passage
               POST /v1/intent     {"text"} or {"texts": [...]}            intents
               POST /v1/summarize  {"text", "mode"?, "sentences"?}         a summary
+              GET  /metrics                 Prometheus text: requests and latency per route
+              POST /v1/faq        {"entries": [{"question", "answer", "category"?}]}  add or update (token)
+              GET  /v1/faq/ID                                             one entry
+              DELETE /v1/faq/ID                                           remove one (token)
               POST /v1/chat       {"message", "conversation_id"?, "top"?, "passage"?} the routed
                                   reply; the conversation (its passage: text, never a file) is
                                   kept server-side, forgotten after 30 min idle
 
             Errors are JSON {"error": {"status", "message", "field"}}: 400 for bad JSON, wrong types \
             or missing fields (naming the field), 413 for a body over --max-body-bytes or a text \
-            over --max-text-length. Stops on SIGTERM/SIGINT after the requests in flight.
+            over --max-text-length, 401/403 for writes without the token of --token-file. Stops on \
+            SIGTERM/SIGINT after the requests in flight.
 
             Example:
               korqa serve --port 8080 &
@@ -36,6 +41,8 @@ extension KorQA {
         @Option(help: "Port to listen on.") var port = 8080
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var search: SearchOptions
+        @Option(help: ArgumentHelp("A file holding the bearer token that write requests (POST /v1/faq, DELETE /v1/faq/ID) must carry; without it the server takes no writes. Never give the token on the command line.", valueName: "PATH"))
+        var tokenFile: String?
         @Option(help: "Largest request body, bytes.") var maxBodyBytes = 1 << 20
         @Option(help: "Longest text field (question, message, passage, text), characters.") var maxTextLength = 100_000
 
@@ -45,7 +52,15 @@ extension KorQA {
         }
 
         func run() throws {
-            let store = try database.open(quiet: false, readOnly: true)
+            let token = try tokenFile.map { path -> String in
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIError.usage("--token-file: cannot read \(path)") }
+                let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard token.count >= 16, !token.contains(where: \.isWhitespace) else {
+                    throw CLIError.usage("--token-file: \(path) must hold one token of at least 16 characters, no spaces")
+                }
+                return token
+            }
+            let store = try database.open(quiet: false, readOnly: token == nil)
             let home = Home.current
             let setup = try search.setup(for: store, quiet: false)
             let engine = Engine(store: store, searchMode: setup.mode, embedder: setup.embedder,
@@ -58,7 +73,7 @@ extension KorQA {
             var limits = KorQAService.Limits()
             limits.maxBodyBytes = maxBodyBytes
             limits.maxTextLength = maxTextLength
-            let service = KorQAService(engine: engine, limits: limits)
+            let service = KorQAService(engine: engine, limits: limits, writableStore: token == nil ? nil : store, token: token)
             Diagnostics.note("serving \(store.path) on http://\(host):\(port) (Ctrl-C stops)")
             let outcome = ServeOutcome()
             let done = DispatchSemaphore(value: 0)
