@@ -21,6 +21,9 @@ public struct KorQAService: Sendable {
         public var conversationTTL: Double = 1_800
         /// Most conversations kept at once (the least recently used go first).
         public var maxConversations = 10_000
+        /// A request that takes longer is answered 503 (its work finishes in the background and
+        /// is dropped: the models cannot be interrupted mid-call).
+        public var requestTimeout: Double = 30
         public init() {}
     }
 
@@ -190,6 +193,24 @@ public struct KorQAService: Sendable {
 
     // MARK: Helpers
 
+    /// Runs the engine's (blocking) work on a Dispatch thread, off Swift concurrency's few
+    /// cooperative threads, and gives up after `limits.requestTimeout` seconds.
+    func offload(_ work: @escaping @Sendable () throws -> Response) async throws -> Response {
+        let timeout = limits.requestTimeout
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Response, any Error>) in
+            let once = Once()
+            DispatchQueue.global().async {
+                let result = Result { try work() }
+                if once.claim() { continuation.resume(with: result) }
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if once.claim() {
+                    continuation.resume(throwing: APIError(.serviceUnavailable, String(format: "the request took longer than %g s", timeout)))
+                }
+            }
+        }
+    }
+
     /// A request without a body (GET, DELETE).
     struct Empty: Decodable {}
 
@@ -225,8 +246,8 @@ public struct KorQAService: Sendable {
 
     /// Reads the body (at most `maxBodyBytes`), decodes it as `Body` and runs `body`; every
     /// failure becomes a JSON error response, never a crash or an HTML page.
-    func handle<Body: Decodable>(_ request: Request, route: String, allowEmptyBody: Bool = false,
-                                 _ respond: (Body) throws -> Response) async throws -> Response {
+    func handle<Body: Decodable & Sendable>(_ request: Request, route: String, allowEmptyBody: Bool = false,
+                                            _ respond: @escaping @Sendable (Body) throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         let response = try await decodeAndRespond(request, allowEmptyBody: allowEmptyBody, respond)
         let elapsed = ContinuousClock.now - started
@@ -235,8 +256,8 @@ public struct KorQAService: Sendable {
         return response
     }
 
-    private func decodeAndRespond<Body: Decodable>(_ request: Request, allowEmptyBody: Bool,
-                                                   _ respond: (Body) throws -> Response) async throws -> Response {
+    private func decodeAndRespond<Body: Decodable & Sendable>(_ request: Request, allowEmptyBody: Bool,
+                                                              _ respond: @escaping @Sendable (Body) throws -> Response) async throws -> Response {
         do {
             var data = Data()
             for try await chunk in request.body {
@@ -253,7 +274,7 @@ public struct KorQAService: Sendable {
             do { body = try decoder.decode(Body.self, from: data) } catch let error as DecodingError {
                 throw Self.explain(error)
             }
-            return try respond(body)
+            return try await offload { try respond(body) }
         } catch let error as APIError {
             return try Self.error(error.status, error.message, field: error.field)
         } catch {
@@ -328,6 +349,19 @@ public struct KorQAService: Sendable {
 
     static func error(_ status: HTTPResponse.Status, _ message: String, field: String? = nil) throws -> Response {
         try json(ErrorBody(error: .init(status: status.code, message: message, field: field)), status: status)
+    }
+}
+
+/// True for the first caller only.
+final class Once: @unchecked Sendable {
+    private var done = false
+    private let lock = NSLock()
+    func claim() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if done { return false }
+        done = true
+        return true
     }
 }
 

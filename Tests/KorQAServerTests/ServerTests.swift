@@ -196,4 +196,19 @@ let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
             #expect(empty == .badRequest)
         }
     }
+
+    /// A request that takes longer than the limit is answered 503 with a JSON error; the server
+    /// keeps serving.
+    @Test func slowRequestsTimeOut() async throws {
+        var limits = KorQAService.Limits()
+        limits.requestTimeout = 0.05
+        let app = Application(router: try Self.service(reader: true, limits: limits).router())
+        try await app.test(.router) { client in
+            // ~20k characters: loading the reader and reading ~20 windows takes far longer than 50 ms.
+            let passage = String(repeating: "지미 카터는 미국의 제39대 대통령이다. ", count: 900)
+            let slow = try await Self.post(client, "/v1/read", #"{"question": "카터는 몇 대 대통령이야?", "passage": "\#(passage)"}"#)
+            #expect(slow.status == 503 && ((slow.json["error"] as? [String: Any])?["message"] as? String)?.contains("longer than") == true, "\(slow.json)")
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+        }
+    }
 }

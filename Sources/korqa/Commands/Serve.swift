@@ -27,7 +27,7 @@ extension KorQA {
 
             Errors are JSON {"error": {"status", "message", "field"}}: 400 for bad JSON, wrong types \
             or missing fields (naming the field), 413 for a body over --max-body-bytes or a text \
-            over --max-text-length, 401/403 for writes without the token of --token-file. Stops on \
+            over --max-text-length, 503 for a request over --request-timeout, 401/403 for writes without the token of --token-file. Stops on \
             SIGTERM/SIGINT after the requests in flight.
 
             Example:
@@ -45,9 +45,11 @@ extension KorQA {
         var tokenFile: String?
         @Option(help: "Largest request body, bytes.") var maxBodyBytes = 1 << 20
         @Option(help: "Longest text field (question, message, passage, text), characters.") var maxTextLength = 100_000
+        @Option(help: "Seconds after which a request is answered 503 (its work is dropped when it ends).") var requestTimeout: Double = 30
 
         func validate() throws {
             guard (1...65_535).contains(port) else { throw ValidationError("--port must be in 1…65535 (got \(port)).") }
+            guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive (got \(requestTimeout)).") }
             guard maxBodyBytes >= 64, maxTextLength >= 1 else { throw ValidationError("--max-body-bytes must be at least 64 and --max-text-length at least 1.") }
         }
 
@@ -73,6 +75,7 @@ extension KorQA {
             var limits = KorQAService.Limits()
             limits.maxBodyBytes = maxBodyBytes
             limits.maxTextLength = maxTextLength
+            limits.requestTimeout = requestTimeout
             let service = KorQAService(engine: engine, limits: limits, writableStore: token == nil ? nil : store, token: token)
             Diagnostics.note("serving \(store.path) on http://\(host):\(port) (Ctrl-C stops)")
             let outcome = ServeOutcome()
