@@ -181,10 +181,14 @@ extension FAQStore {
         let weights = [w.unigrams, w.bigrams, w.jamo]
         return try wrap {
             try writer.read { db in
-                // The collection's statistics (none: an index from before migration v4, read-only).
+                // The collection's statistics (none: an index from before migration v4, read-only),
+                // looked up per query term only when they are used: ranking candidates of a large
+                // collection, or the coverage of a collection of `coverageFrom` passages or more.
                 let ranking = try Row.fetchOne(db, sql: "SELECT passages, tokens FROM passage_stats WHERE id = 1")
                     .flatMap { stats -> PassageRanking? in
-                        (stats[0] as Int) > 0 ? try PassageRanking(terms: terms, db: db, passages: stats[0], tokens: stats[1], weights: weights) : nil
+                        let passages: Int = stats[0]
+                        guard passages > 0, passages > exactPassageRankingUpTo || passages >= coverageFrom else { return nil }
+                        return try PassageRanking(terms: terms, db: db, passages: passages, tokens: stats[1], weights: weights)
                     }
                 if let ranking, ranking.passages > exactPassageRankingUpTo, let selective = terms.selectiveMatchExpression() {
                     let candidates = try Row.fetchAll(db, sql: """
@@ -225,9 +229,16 @@ extension FAQStore {
 
 /// BM25 of one query against passages, with the collection's statistics: FTS5's bm25() formula
 /// (`SearchIndex`), for the query's distinct terms (at most 48 per column, as FTS5 is asked).
+/// Sums run in the query's term order, so a score is the same to the last bit in every process
+/// (a Dictionary's order changes with each process's hash seed).
 struct PassageRanking {
-    /// Per column: query term → its IDF (terms no passage holds are left out).
-    var idf: [[String: Double]] = [[:], [:], [:]]
+    /// Per column: the query's distinct terms that some passage holds, in query order, with their
+    /// BM25 IDF and their coverage weight (column weight × Lucene's IDF).
+    var held: [[(term: String, idf: Double, weight: Double)]] = [[], [], []]
+    /// The same terms as sets, to count only them in a passage.
+    var heldTerms: [Set<String>] = [[], [], []]
+    /// The coverage weight of the query's terms no passage holds.
+    var unheldWeight = 0.0
     var averageLength: Double
     var weights: [Double]
     /// Passages in the collection.
@@ -250,41 +261,36 @@ struct PassageRanking {
                     unheldWeight += weight
                     continue
                 }
-                idf[c][term] = max(1e-6, Foundation.log((n - Double(df) + 0.5) / (Double(df) + 0.5)))
-                coverageWeight[c][term] = weight
+                held[c].append((term, SearchIndex.idf(rows: n, holding: Double(df)), weight))
+                heldTerms[c].insert(term)
             }
         }
     }
 
-    /// Per column: query term → column weight × its Lucene IDF (what `coverage` sums).
-    var coverageWeight: [[String: Double]] = [[:], [:], [:]]
-    /// The same for the query's terms no passage holds.
-    var unheldWeight = 0.0
-
     /// 0...1: the weighted IDF of the query terms `row` holds over that of every query term.
     func coverage(_ row: SearchTerms) -> Double {
-        var held = 0.0, total = unheldWeight
-        for (c, columnTerms) in row.columns.enumerated() where !coverageWeight[c].isEmpty {
-            let present = Set(columnTerms)
-            for (term, weight) in coverageWeight[c] {
-                total += weight
-                if present.contains(term) { held += weight }
+        var found = 0.0, total = unheldWeight
+        for (c, columnTerms) in row.columns.enumerated() where !held[c].isEmpty {
+            let present = Set(columnTerms.filter(heldTerms[c].contains))
+            for query in held[c] {
+                total += query.weight
+                if present.contains(query.term) { found += query.weight }
             }
         }
-        return total > 0 ? held / total : 0
+        return total > 0 ? found / total : 0
     }
 
     func score(_ row: SearchTerms) -> Double {
         let columns = row.columns
         let length = Double(columns.reduce(0) { $0 + $1.count })
-        let norm = SearchIndex.k1 * (1 - SearchIndex.b + SearchIndex.b * length / averageLength)
+        let norm = SearchIndex.lengthNorm(length, average: averageLength)
         var score = 0.0
-        for c in 0..<3 where !idf[c].isEmpty {
+        for c in 0..<3 where !held[c].isEmpty {
             var counts: [String: Double] = [:]
-            for term in columns[c] where idf[c][term] != nil { counts[term, default: 0] += 1 }
-            for (term, count) in counts {
-                let f = weights[c] * count
-                score += idf[c][term]! * f * (SearchIndex.k1 + 1) / (f + norm)
+            for term in columns[c] where heldTerms[c].contains(term) { counts[term, default: 0] += 1 }
+            for query in held[c] {
+                guard let count = counts[query.term] else { continue }
+                score += SearchIndex.termScore(idf: query.idf, frequency: weights[c] * count, norm: norm)
             }
         }
         return score

@@ -100,23 +100,29 @@ struct SearchIndex {
         averageLength = rows.isEmpty ? 1 : max(total / Float(rows.count), 1e-6)
     }
 
+    /// FTS5's IDF of a term held by `df` of `n` rows (floored, as fts5_aux.c does).
+    @inline(__always) static func idf(rows n: Double, holding df: Double) -> Double { max(1e-6, _log((n - df + 0.5) / (df + 0.5))) }
+
+    /// k1 (1 − b + b · |row| / avg|row|).
+    @inline(__always) static func lengthNorm(_ length: Double, average: Double) -> Double { k1 * (1 - b + b * length / average) }
+
+    /// One term's share of a row's score: IDF · f (k1 + 1) / (f + norm), f the weighted frequency.
+    @inline(__always) static func termScore(idf: Double, frequency f: Double, norm: Double) -> Double { idf * f * (k1 + 1) / (f + norm) }
+
     /// The best `limit` rows as (entry id, score), best first; ties by entry id.
     func search(_ terms: SearchTerms, weights: (Double, Double, Double), termLimit: Int = 48, limit: Int) -> [(id: Int64, score: Double)] {
         let n = Double(entryIDs.count)
         guard n > 0, limit > 0 else { return [] }
         var scores: [Int32: Double] = [:]
         let columnWeights = [weights.0, weights.1, weights.2]
-        for (c, columnTerms) in [terms.unigrams, terms.bigrams, terms.jamoTrigrams].enumerated() {
-            var seen = Set<String>()
-            for term in columnTerms where seen.count < termLimit && seen.insert(term).inserted {
+        for (c, columnTerms) in terms.columns.enumerated() {
+            for term in SearchTerms.distinct(columnTerms, limit: termLimit) {
                 guard let index = termIndex[c][TermBytes(term)] else { continue }
                 let list = lists[c][Int(index)]
-                let hits = Double(list.count)
-                let idf = max(1e-6, _log((n - hits + 0.5) / (hits + 0.5)))
+                let idf = Self.idf(rows: n, holding: Double(list.count))
                 for (row, count) in list {
-                    let f = columnWeights[c] * Double(count)
-                    let norm = Self.k1 * (1 - Self.b + Self.b * Double(rowLengths[Int(row)]) / Double(averageLength))
-                    scores[row, default: 0] += idf * f * (Self.k1 + 1) / (f + norm)
+                    let norm = Self.lengthNorm(Double(rowLengths[Int(row)]), average: Double(averageLength))
+                    scores[row, default: 0] += Self.termScore(idf: idf, frequency: columnWeights[c] * Double(count), norm: norm)
                 }
             }
         }

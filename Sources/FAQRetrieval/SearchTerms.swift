@@ -85,10 +85,7 @@ public struct SearchTerms: Equatable, Sendable {
     /// query has none.
     func selectiveMatchExpression(limit: Int = 48) -> String? {
         let words = unigrams.filter { $0.unicodeScalars.count > 1 || !Jamo.isSyllable($0.unicodeScalars.first!) && !Jamo.isCompatibilityJamo($0.unicodeScalars.first!) }
-        let parts = [("unigrams", Self.distinct(words, limit: limit)), ("bigrams", Self.distinct(bigrams, limit: limit))].flatMap { column, terms in
-            terms.map { "\(column) : \"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }
-        }
-        return parts.isEmpty ? nil : parts.joined(separator: " OR ")
+        return Self.orExpression([("unigrams", words), ("bigrams", bigrams)], limit: limit)
     }
 
     /// The FTS5 MATCH expression that ORs every distinct term, each as a quoted string with a
@@ -96,12 +93,14 @@ public struct SearchTerms: Equatable, Sendable {
     /// letters and digits, and are quoted anyway. At most `limit` terms per column, so a 1 MB
     /// pasted line still gives a quick query.
     func matchExpression(limit: Int = 48) -> String? {
-        var parts: [String] = []
-        for (column, terms) in [("unigrams", unigrams), ("bigrams", bigrams), ("jamo", jamoTrigrams)] {
-            var seen = Set<String>()
-            for term in terms where seen.count < limit && seen.insert(term).inserted {
-                parts.append("\(column) : \"\(term.replacingOccurrences(of: "\"", with: "\"\""))\"")
-            }
+        Self.orExpression([("unigrams", unigrams), ("bigrams", bigrams), ("jamo", jamoTrigrams)], limit: limit)
+    }
+
+    /// `column : "term"` for the first `limit` distinct terms of each column, ORed; nil when
+    /// there is none.
+    static func orExpression(_ columns: [(name: String, terms: [String])], limit: Int) -> String? {
+        let parts = columns.flatMap { column in
+            distinct(column.terms, limit: limit).map { "\(column.name) : \"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }
         }
         return parts.isEmpty ? nil : parts.joined(separator: " OR ")
     }

@@ -71,13 +71,11 @@ public enum OpenQAEvaluation {
                               title: span.title, exact: gold.contains { KorQuADMetric.exactMatch(span.text, $0) },
                               f1: gold.map { KorQuADMetric.f1(span.text, $0) }.max() ?? 0)
                 },
-                seconds: Self.seconds(elapsed), retrievalSeconds: Self.seconds(retrieved)))
+                seconds: elapsed.inSeconds, retrievalSeconds: retrieved.inSeconds))
         }
         progress(questions.count, questions.count)
         return results
     }
-
-    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 
     /// What a set of results scores with `scoring` choosing each question's answer.
     public struct Report: Codable, Equatable, Sendable {
@@ -204,4 +202,9 @@ extension SquadDataset {
         }
         return copy
     }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double (evaluation timings, the server's latency metrics).
+    public var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
