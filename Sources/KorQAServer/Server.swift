@@ -203,13 +203,18 @@ public struct KorQAService: Sendable {
                 let result = Result { try work() }
                 if once.claim() { continuation.resume(with: result) }
             }
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+            // Its own queue: the global queues run on as many threads as there are cores, and
+            // with those busy with engine work the timeout would wait for the work it times out.
+            Self.timeouts.asyncAfter(deadline: .now() + timeout) {
                 if once.claim() {
                     continuation.resume(throwing: APIError(.serviceUnavailable, String(format: "the request took longer than %g s", timeout)))
                 }
             }
         }
     }
+
+    /// Where request timeouts fire (a serial queue with a thread of its own).
+    static let timeouts = DispatchQueue(label: "korqa.server.timeouts")
 
     /// A request without a body (GET, DELETE).
     struct Empty: Decodable {}
@@ -250,9 +255,7 @@ public struct KorQAService: Sendable {
                                             _ respond: @escaping @Sendable (Body) throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         let response = try await decodeAndRespond(request, allowEmptyBody: allowEmptyBody, respond)
-        let elapsed = ContinuousClock.now - started
-        metrics.record(route: route, status: Int(response.status.code),
-                       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        metrics.record(route: route, status: Int(response.status.code), seconds: (ContinuousClock.now - started).inSeconds)
         return response
     }
 
